@@ -1,0 +1,53 @@
+// How the loaders read files, and what they report: options shared by all four loaders, the
+// time window, and per-table statistics with the data errors found.
+#pragma once
+
+#include "usbexfil/datetime.hpp"
+#include "usbexfil/diagnostics.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace usbexfil {
+
+/// Options of a table scan.
+struct ScanOptions {
+  unsigned threads = 1;                  ///< parsing threads (the reading thread is extra)
+  std::size_t chunk_size = 4 << 20;      ///< bytes read at once; a chunk ends on a line end
+  bool strict = false;                   ///< the first malformed line throws Error
+  bool validate_all_lines = false;       ///< parse lines the cheap pre-filter would reject
+};
+
+/// The `[from, to)` window on TimeGenerated; a null bound is open.
+struct TimeWindow {
+  Datetime from;
+  Datetime to;
+  bool is_open() const { return from.is_null() && to.is_null(); }
+  /// With a bound set, a null time is outside the window.
+  bool contains(Datetime time) const {
+    if (is_open()) {
+      return true;
+    }
+    if (time.is_null()) {
+      return false;
+    }
+    return (from.is_null() || from <= time) && (to.is_null() || time < to);
+  }
+};
+
+/// What a table scan read, kept and skipped.
+struct LoadStats {
+  std::string table;
+  std::size_t files = 0;
+  bool scanned = false;          ///< false when the pipeline had no need to read the table
+  std::uint64_t bytes = 0;
+  std::uint64_t rows_read = 0;    ///< non-blank lines
+  std::uint64_t rows_skipped = 0; ///< malformed lines (not a JSON object)
+  std::uint64_t rows_kept = 0;    ///< rows materialized into the table
+  std::uint64_t warnings = 0;     ///< values of an unexpected type (rows kept)
+  double seconds = 0;
+  std::vector<FileDiagnostics> diagnostics; ///< per file, capped
+};
+
+} // namespace usbexfil

@@ -1,0 +1,43 @@
+// The whole rule as one list of loads and stages (run_pipeline), with what each step read,
+// kept and took, recorded as data for the CLI to report.
+#pragma once
+
+#include "usbexfil/finding.hpp"
+#include "usbexfil/load/scan.hpp"
+#include "usbexfil/load/table_files.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace usbexfil {
+
+/// How to run the rule.
+struct PipelineOptions {
+  TimeWindow window;     ///< `[from, to)` on TimeGenerated of all four tables
+  ScanOptions scan;      ///< threads, chunk size, strictness
+  bool push_down = true; ///< push what earlier stages know into later scans (false: tests)
+};
+
+/// Rows in and out of one stage, and its time.
+struct StageStats {
+  std::string name;
+  std::size_t rows_in = 0;
+  std::size_t rows_out = 0;
+  double seconds = 0;
+};
+
+/// The findings, with the statistics and diagnostics of the run.
+struct PipelineResult {
+  FindingTable findings;
+  std::vector<LoadStats> tables;      ///< one per source table, in load order
+  std::vector<StageStats> stages;     ///< in run order
+  std::vector<std::string> warnings;  ///< run-level warnings (a table with no file)
+  std::shared_ptr<const void> storage; ///< keeps the tables the findings' strings point into
+};
+
+/// Runs the rule over the given files. Throws Error on unreadable input or, with
+/// `options.scan.strict`, on the first malformed line.
+PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &options);
+
+} // namespace usbexfil

@@ -1,0 +1,15 @@
+// Stage 1: alerts and their entities (semantics.md, stage 1).
+#pragma once
+
+#include "usbexfil/table/source_tables.hpp"
+#include "usbexfil/table/stage_tables.hpp"
+
+namespace usbexfil {
+
+/// Keeps "mass download by a single user" alerts (ASCII case ignored) that are not exactly
+/// "Resolved", expands Entities as mv-expand does and returns the distinct rows of
+/// (Alert_TimeGenerated, IpAddress, AADUserId): the cross product of each alert's ip and account
+/// values.
+AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts);
+
+} // namespace usbexfil

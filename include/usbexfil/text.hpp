@@ -1,0 +1,25 @@
+// String comparisons of the rule (semantics.md, "Comparisons"): exact byte equality for `==`,
+// `in` and join keys; ASCII-only case folding for `=~`, `in~` and `startswith`.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace usbexfil {
+
+/// Lower-cases ASCII A-Z; every other byte (UTF-8 included) is unchanged.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+/// The text with ASCII letters lower-cased: the key under which `=~`/`in~` compare.
+std::string ascii_fold(std::string_view text);
+
+/// Kusto `=~`: whole-string equality ignoring the case of ASCII letters only.
+bool ascii_iequals(std::string_view a, std::string_view b);
+
+/// Kusto `startswith`: `text` begins with `prefix`, ignoring the case of ASCII letters only.
+bool ascii_istarts_with(std::string_view text, std::string_view prefix);
+
+/// Appends `text` as a JSON string literal (quotes, escapes for `"`, `\` and control bytes).
+void append_json_string(std::string &out, std::string_view text);
+
+} // namespace usbexfil

@@ -1,0 +1,60 @@
+// usbexfil: parse arguments, run the pipeline, write the findings, report on stderr.
+// stdout carries findings only. Exit 0 on success, 2 on any error (docs/cli.md).
+#include "cli/options.hpp"
+#include "cli/output_file.hpp"
+#include "cli/report.hpp"
+#include "usbexfil/error.hpp"
+#include "usbexfil/output/json_lines_writer.hpp"
+#include "usbexfil/pipeline.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <exception>
+
+namespace {
+
+std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) {
+  auto log = spdlog::stderr_logger_st("usbexfil");
+  log->set_pattern("usbexfil: %v");
+  log->set_level(verbosity == usbexfil::cli::Verbosity::quiet ? spdlog::level::err
+                                                               : spdlog::level::info);
+  return log;
+}
+
+int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
+  const auto start = std::chrono::steady_clock::now();
+  const usbexfil::TableFiles files = usbexfil::find_table_files(options.dir);
+  const usbexfil::PipelineResult result = usbexfil::run_pipeline(files, options.pipeline);
+  const std::string lines = usbexfil::render_json_lines(result.findings);
+  if (options.output.empty()) {
+    usbexfil::cli::write_stdout(lines);
+  } else {
+    usbexfil::cli::write_file_atomically(options.output, lines);
+  }
+  usbexfil::cli::report_diagnostics(log, result);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  usbexfil::cli::report_summary(log, result, seconds,
+                                options.verbosity == usbexfil::cli::Verbosity::verbose);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const usbexfil::cli::Parsed parsed = usbexfil::cli::parse_arguments(argc, argv);
+  if (!parsed.run) {
+    return parsed.exit_code;
+  }
+  auto log = make_logger(parsed.run->verbosity);
+  try {
+    return run(*parsed.run, *log);
+  } catch (const usbexfil::Error &error) {
+    log->error("error: {}", error.what());
+  } catch (const std::exception &error) {
+    log->error("error: {}", error.what());
+  }
+  return 2;
+}

@@ -1,0 +1,31 @@
+// Command-line arguments as a plain struct, parsed and validated before any work starts.
+#pragma once
+
+#include "usbexfil/pipeline.hpp"
+
+#include <optional>
+#include <string>
+
+namespace usbexfil::cli {
+
+enum class Verbosity { quiet, normal, verbose };
+
+/// What `usbexfil run` was asked to do.
+struct RunOptions {
+  std::string dir;
+  std::string output; ///< empty: standard output
+  PipelineOptions pipeline;
+  Verbosity verbosity = Verbosity::normal;
+};
+
+/// The outcome of parsing: options to run, or an exit code to return at once (after --help,
+/// --version or a usage error, whose message has been printed).
+struct Parsed {
+  std::optional<RunOptions> run;
+  int exit_code = 0;
+};
+
+/// Parses argv; prints help, version or usage errors itself.
+Parsed parse_arguments(int argc, char **argv);
+
+} // namespace usbexfil::cli

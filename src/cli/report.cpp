@@ -1,0 +1,54 @@
+#include "cli/report.hpp"
+
+#include <fmt/format.h>
+
+namespace usbexfil::cli {
+
+void report_diagnostics(spdlog::logger &log, const PipelineResult &result) {
+  for (const std::string &warning : result.warnings) {
+    log.warn("warning: {}", warning);
+  }
+  for (const LoadStats &table : result.tables) {
+    for (const FileDiagnostics &file : table.diagnostics) {
+      for (const Diagnostic &diagnostic : file.shown) {
+        log.warn("warning: {}{}", format_diagnostic(diagnostic),
+                 diagnostic.severity == Severity::error ? " (line skipped)" : "");
+      }
+      if (file.not_shown > 0) {
+        log.warn("warning: {}: ... and {} more", file.file, file.not_shown);
+      }
+    }
+  }
+}
+
+namespace {
+
+std::string plural(std::uint64_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+} // namespace
+
+void report_summary(spdlog::logger &log, const PipelineResult &result, double seconds,
+                    bool verbose) {
+  for (const LoadStats &table : result.tables) {
+    if (!table.scanned) {
+      log.info("{}: {}, not read (no earlier stage left anything to join it to)", table.table,
+               plural(table.files, "file"));
+      continue;
+    }
+    log.info("{}: {}, {:.1f} MB, {} read, {} skipped, {} kept, {}, {:.3f} s", table.table,
+             plural(table.files, "file"), static_cast<double>(table.bytes) / 1e6,
+             plural(table.rows_read, "row"), table.rows_skipped, table.rows_kept,
+             plural(table.warnings, "warning"), table.seconds);
+  }
+  if (verbose) {
+    for (const StageStats &stage : result.stages) {
+      log.info("stage {}: {} rows in, {} rows out, {:.3f} s", stage.name, stage.rows_in,
+               stage.rows_out, stage.seconds);
+    }
+  }
+  log.info("{} written in {:.3f} s", plural(result.findings.size(), "finding"), seconds);
+}
+
+} // namespace usbexfil::cli

@@ -1,0 +1,83 @@
+// CloudAppEvents loader. With a filter, a line is parsed only if its raw text can hold
+// "FileDownloaded" (or a \u escape that could spell it), and a row is kept only if it is a
+// download by an (AccountObjectId, IPAddress) pair that an alert names: any other download group
+// has no alert to join in stage 3. RawEventData is read as a dynamic (JSON or JSON text) and
+// projected to tostring(UserId) and tostring(SourceFileName).
+#include "load/table_loader.hpp"
+#include "usbexfil/load/loaders.hpp"
+#include "usbexfil/table/columns.hpp"
+
+namespace usbexfil {
+
+std::string pair_key(std::string_view first, std::string_view second) {
+  return fmt::format("{}:{}{}", first.size(), first, second);
+}
+
+namespace {
+
+class CloudAppEventsWorker final : public TableWorker<CloudAppEventsTable> {
+public:
+  CloudAppEventsWorker(const TimeWindow &window, const CloudAppEventsFilter *filter,
+                       bool validate_all)
+      : window_(window), filter_(filter), validate_all_(validate_all) {}
+
+  void on_line(std::string_view line, LineContext &context) override {
+    if (filter_ && !validate_all_ && !json::may_contain(line, {column::ACTION_FILE_DOWNLOADED})) {
+      return;
+    }
+    begin_row();
+    simdjson::dom::object row;
+    if (!parser_.parse(line, context, row)) {
+      return;
+    }
+    const auto [time, action, application, account, ip, city, country, raw] = PICKER.pick(row);
+    const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
+    if (filter_ && action_type != column::ACTION_FILE_DOWNLOADED) {
+      return;
+    }
+    const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
+    if (!window_.contains(time_generated)) {
+      return;
+    }
+    const std::string_view account_object_id =
+        string_column(column::ACCOUNT_OBJECT_ID, account, context);
+    const std::string_view ip_address = string_column(column::IP_ADDRESS, ip, context);
+    if (filter_ && filter_->account_ip_keys &&
+        !filter_->account_ip_keys->contains(pair_key(account_object_id, ip_address))) {
+      return;
+    }
+    table_.time_generated.push_back(time_generated);
+    table_.action_type.push_back(keep(action_type));
+    table_.application.push_back(keep(string_column(column::APPLICATION, application, context)));
+    table_.account_object_id.push_back(keep(account_object_id));
+    table_.ip_address.push_back(keep(ip_address));
+    table_.city.push_back(keep(string_column(column::CITY, city, context)));
+    table_.country_code.push_back(keep(string_column(column::COUNTRY_CODE, country, context)));
+    const auto raw_event_data = dynamic_.resolve(raw);
+    table_.user_id.push_back(keep(dynamic_string(json::property(raw_event_data, column::RAW_USER_ID))));
+    table_.source_file_name.push_back(keep(
+        dynamic_string(json::property(raw_event_data, column::RAW_SOURCE_FILE_NAME))));
+  }
+
+private:
+  static constexpr json::FieldPicker<8> PICKER{std::array{
+      column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
+      column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}};
+  TimeWindow window_;
+  const CloudAppEventsFilter *filter_;
+  bool validate_all_;
+};
+
+} // namespace
+
+CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files,
+                                          const TimeWindow &window,
+                                          const CloudAppEventsFilter *filter,
+                                          const ScanOptions &options, LoadStats &stats) {
+  stats.table = "CloudAppEvents";
+  return load_table<CloudAppEventsTable>(files, options, stats, [&] {
+    return std::make_unique<CloudAppEventsWorker>(window, filter, options.validate_all_lines);
+  });
+}
+
+} // namespace usbexfil

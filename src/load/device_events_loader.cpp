@@ -1,0 +1,73 @@
+// DeviceEvents loader. With a filter, a line is parsed only if its raw text can hold
+// "UsbDriveMounted" (or a \u escape that could spell it), and a row is kept only if it is a
+// mount on a device that still has an alerted copy group. AdditionalFields is read as a dynamic
+// (JSON or JSON text) and projected to tostring() of DriveLetter, ProductName and Volume.
+#include "load/table_loader.hpp"
+#include "usbexfil/load/loaders.hpp"
+#include "usbexfil/table/columns.hpp"
+
+namespace usbexfil {
+namespace {
+
+class DeviceEventsWorker final : public TableWorker<DeviceEventsTable> {
+public:
+  DeviceEventsWorker(const TimeWindow &window, const DeviceEventsFilter *filter, bool validate_all)
+      : window_(window), filter_(filter), validate_all_(validate_all) {}
+
+  void on_line(std::string_view line, LineContext &context) override {
+    if (filter_ && !validate_all_ &&
+        !json::may_contain(line, {column::ACTION_USB_DRIVE_MOUNTED})) {
+      return;
+    }
+    begin_row();
+    simdjson::dom::object row;
+    if (!parser_.parse(line, context, row)) {
+      return;
+    }
+    const auto [time, action, device, additional] = PICKER.pick(row);
+    const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
+    if (filter_ && action_type != column::ACTION_USB_DRIVE_MOUNTED) {
+      return;
+    }
+    const std::string_view device_id = string_column(column::DEVICE_ID, device, context);
+    if (filter_ && filter_->device_ids && !filter_->device_ids->contains(device_id)) {
+      return;
+    }
+    const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
+    if (!window_.contains(time_generated)) {
+      return;
+    }
+    const auto fields = dynamic_.resolve(additional);
+    const std::string_view drive_letter =
+        dynamic_string(json::property(fields, column::DRIVE_LETTER));
+    if (filter_ && drive_letter.empty()) {
+      return;
+    }
+    table_.time_generated.push_back(time_generated);
+    table_.action_type.push_back(keep(action_type));
+    table_.device_id.push_back(keep(device_id));
+    table_.drive_letter.push_back(keep(drive_letter));
+    table_.product_name.push_back(keep(dynamic_string(json::property(fields, column::PRODUCT_NAME))));
+    table_.volume.push_back(keep(dynamic_string(json::property(fields, column::VOLUME))));
+  }
+
+private:
+  static constexpr json::FieldPicker<4> PICKER{std::array{
+      column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}};
+  TimeWindow window_;
+  const DeviceEventsFilter *filter_;
+  bool validate_all_;
+};
+
+} // namespace
+
+DeviceEventsTable load_device_events(const std::vector<std::string> &files,
+                                     const TimeWindow &window, const DeviceEventsFilter *filter,
+                                     const ScanOptions &options, LoadStats &stats) {
+  stats.table = "DeviceEvents";
+  return load_table<DeviceEventsTable>(files, options, stats, [&] {
+    return std::make_unique<DeviceEventsWorker>(window, filter, options.validate_all_lines);
+  });
+}
+
+} // namespace usbexfil

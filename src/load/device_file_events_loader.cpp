@@ -1,0 +1,83 @@
+// DeviceFileEvents loader: the big table. With a filter, a line is parsed only if its raw text
+// can hold "FileCreated" or "FileRenamed" (or a \u escape that could spell one), and a row is kept
+// only if its FileName is in the file list (ASCII case folded, as `in~` compares) and its
+// InitiatingProcessAccountUpn is a UserId of stage 3: other copy groups join no alert.
+#include "load/table_loader.hpp"
+#include "usbexfil/load/loaders.hpp"
+#include "usbexfil/table/columns.hpp"
+
+namespace usbexfil {
+namespace {
+
+class DeviceFileEventsWorker final : public TableWorker<DeviceFileEventsTable> {
+public:
+  DeviceFileEventsWorker(const TimeWindow &window, const DeviceFileEventsFilter *filter,
+                         bool validate_all)
+      : window_(window), filter_(filter), validate_all_(validate_all) {}
+
+  void on_line(std::string_view line, LineContext &context) override {
+    if (filter_ && !validate_all_ &&
+        !json::may_contain(line, {column::ACTION_FILE_CREATED, column::ACTION_FILE_RENAMED})) {
+      return;
+    }
+    begin_row();
+    simdjson::dom::object row;
+    if (!parser_.parse(line, context, row)) {
+      return;
+    }
+    const auto [time, action, file, folder, device, device_name, upn, process_folder, parent] =
+        PICKER.pick(row);
+    const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
+    if (filter_ && action_type != column::ACTION_FILE_CREATED &&
+        action_type != column::ACTION_FILE_RENAMED) {
+      return;
+    }
+    const std::string_view file_name = string_column(column::FILE_NAME, file, context);
+    if (filter_ && filter_->file_list && !filter_->file_list->contains(file_name)) {
+      return;
+    }
+    const std::string_view account_upn =
+        string_column(column::INITIATING_PROCESS_ACCOUNT_UPN, upn, context);
+    if (filter_ && filter_->user_ids && !filter_->user_ids->contains(account_upn)) {
+      return;
+    }
+    const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
+    if (!window_.contains(time_generated)) {
+      return;
+    }
+    table_.time_generated.push_back(time_generated);
+    table_.action_type.push_back(keep(action_type));
+    table_.file_name.push_back(keep(file_name));
+    table_.folder_path.push_back(keep(string_column(column::FOLDER_PATH, folder, context)));
+    table_.device_id.push_back(keep(string_column(column::DEVICE_ID, device, context)));
+    table_.device_name.push_back(keep(string_column(column::DEVICE_NAME, device_name, context)));
+    table_.initiating_process_account_upn.push_back(keep(account_upn));
+    table_.initiating_process_folder_path.push_back(keep(
+        string_column(column::INITIATING_PROCESS_FOLDER_PATH, process_folder, context)));
+    table_.initiating_process_parent_file_name.push_back(keep(
+        string_column(column::INITIATING_PROCESS_PARENT_FILE_NAME, parent, context)));
+  }
+
+private:
+  static constexpr json::FieldPicker<9> PICKER{std::array{
+      column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME, column::FOLDER_PATH,
+      column::DEVICE_ID, column::DEVICE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN,
+      column::INITIATING_PROCESS_FOLDER_PATH, column::INITIATING_PROCESS_PARENT_FILE_NAME}};
+  TimeWindow window_;
+  const DeviceFileEventsFilter *filter_;
+  bool validate_all_;
+};
+
+} // namespace
+
+DeviceFileEventsTable load_device_file_events(const std::vector<std::string> &files,
+                                              const TimeWindow &window,
+                                              const DeviceFileEventsFilter *filter,
+                                              const ScanOptions &options, LoadStats &stats) {
+  stats.table = "DeviceFileEvents";
+  return load_table<DeviceFileEventsTable>(files, options, stats, [&] {
+    return std::make_unique<DeviceFileEventsWorker>(window, filter, options.validate_all_lines);
+  });
+}
+
+} // namespace usbexfil

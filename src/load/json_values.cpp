@@ -1,0 +1,123 @@
+#include "load/json_values.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace usbexfil::json {
+
+std::string_view describe_type(const element &value) {
+  switch (value.type()) {
+  case simdjson::dom::element_type::ARRAY:
+    return "an array";
+  case simdjson::dom::element_type::OBJECT:
+    return "an object";
+  case simdjson::dom::element_type::INT64:
+  case simdjson::dom::element_type::UINT64:
+  case simdjson::dom::element_type::DOUBLE:
+    return "a number";
+  case simdjson::dom::element_type::STRING:
+    return "a string";
+  case simdjson::dom::element_type::BOOL:
+    return "a boolean";
+  case simdjson::dom::element_type::NULL_VALUE:
+    return "null";
+  }
+  return "a value";
+}
+
+bool RowParser::parse(std::string_view padded_line, LineContext &context,
+                      simdjson::dom::object &row) {
+  element document;
+  const auto error = parser_.parse(padded_line.data(), padded_line.size(), false).get(document);
+  if (error) {
+    context.error(fmt::format("not valid JSON: {}", simdjson::error_message(error)));
+    return false;
+  }
+  if (document.get_object().get(row)) {
+    context.error(fmt::format("not a JSON object (the line is {})", describe_type(document)));
+    return false;
+  }
+  return true;
+}
+
+std::string_view to_kusto_string(const std::optional<element> &value, std::string &scratch) {
+  if (!value || value->is_null()) {
+    return {};
+  }
+  if (value->is_string()) {
+    return value->get_string().value_unsafe();
+  }
+  scratch = simdjson::to_string(*value);
+  return scratch;
+}
+
+std::string_view read_string(const std::optional<element> &value, std::string &scratch,
+                             bool &unexpected_type) {
+  unexpected_type = value && !value->is_null() && !value->is_string();
+  return to_kusto_string(value, scratch);
+}
+
+Datetime read_datetime(const std::optional<element> &value) {
+  if (!value || !value->is_string()) {
+    return Datetime::null();
+  }
+  return parse_datetime(value->get_string().value_unsafe());
+}
+
+std::optional<element> property(const std::optional<element> &dynamic, std::string_view key) {
+  if (!dynamic || !dynamic->is_object()) {
+    return std::nullopt;
+  }
+  std::optional<element> found;
+  for (const auto field : dynamic->get_object().value_unsafe()) {
+    if (field.key == key) {
+      found = field.value; // keep going: the last occurrence wins
+    }
+  }
+  return found;
+}
+
+std::optional<element> DynamicReader::resolve(const std::optional<element> &value) {
+  if (!value || !value->is_string()) {
+    return value;
+  }
+  const std::string_view text = value->get_string().value_unsafe();
+  text_.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(text_.data(), text.data(), text.size());
+  element parsed;
+  if (parser_.parse(text_.data(), text.size(), false).get(parsed)) {
+    return value; // not JSON text: the dynamic is the string itself
+  }
+  return parsed;
+}
+
+namespace {
+
+// A `\u` whose backslash is not itself escaped (an odd run of backslashes ends at the `u`).
+bool has_unicode_escape(std::string_view line) {
+  for (std::size_t pos = line.find("\\u"); pos != std::string_view::npos;
+       pos = line.find("\\u", pos + 2)) {
+    std::size_t run = 1;
+    while (pos >= run && line[pos - run] == '\\') {
+      ++run;
+    }
+    if (run % 2 == 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+bool may_contain(std::string_view line, std::initializer_list<std::string_view> needles) {
+  for (const std::string_view needle : needles) {
+    if (::memmem(line.data(), line.size(), needle.data(), needle.size()) != nullptr) {
+      return true;
+    }
+  }
+  return has_unicode_escape(line);
+}
+
+} // namespace usbexfil::json

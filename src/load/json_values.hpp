@@ -1,0 +1,89 @@
+// Reading Kusto values out of simdjson DOM elements (semantics.md, "Values"): string columns,
+// datetimes, dynamic columns given as JSON or as JSON text, `d.Key` and `tostring()`.
+// Private to the library: simdjson never appears in a public header.
+#pragma once
+
+#include "load/line_scanner.hpp"
+#include "usbexfil/datetime.hpp"
+
+#include <simdjson.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace usbexfil::json {
+
+using simdjson::dom::element;
+
+/// Parses one line as a JSON object, in place (the line must be padded). On failure the line is
+/// reported as malformed to `context` and false is returned.
+class RowParser {
+public:
+  bool parse(std::string_view padded_line, LineContext &context, simdjson::dom::object &row);
+
+private:
+  simdjson::dom::parser parser_;
+};
+
+/// Picks the top-level fields a loader needs; the last occurrence of a key wins.
+template <std::size_t N> class FieldPicker {
+public:
+  explicit constexpr FieldPicker(const std::array<std::string_view, N> &names) : names_(names) {}
+
+  /// One element per name; `std::nullopt` where the key is absent.
+  std::array<std::optional<element>, N> pick(simdjson::dom::object row) const {
+    std::array<std::optional<element>, N> values{};
+    for (const auto field : row) {
+      for (std::size_t i = 0; i < N; ++i) {
+        if (field.key == names_[i]) {
+          values[i] = field.value;
+          break;
+        }
+      }
+    }
+    return values;
+  }
+
+private:
+  std::array<std::string_view, N> names_;
+};
+
+/// A string column's value: a missing key or null is "", a string its text, anything else its
+/// compact JSON text. `scratch` holds the text when it is not a string of the document; the
+/// result is valid until the next parse or use of `scratch`. Sets `unexpected_type` when the
+/// value was neither a string, null nor missing.
+std::string_view read_string(const std::optional<element> &value, std::string &scratch,
+                             bool &unexpected_type);
+
+/// `tostring(value)` of a dynamic value (null and missing give "").
+std::string_view to_kusto_string(const std::optional<element> &value, std::string &scratch);
+
+/// A datetime column's value: a string read by parse_datetime; anything else is null.
+Datetime read_datetime(const std::optional<element> &value);
+
+/// The value of `d.Key`: the last property `key` of an object, or nothing.
+std::optional<element> property(const std::optional<element> &dynamic, std::string_view key);
+
+/// Resolves dynamic columns: a value given as a JSON string whose text is JSON is parsed (once);
+/// a string whose text is not JSON stays that string. The result of `resolve` is valid until the
+/// next call to `resolve` on the same reader.
+class DynamicReader {
+public:
+  std::optional<element> resolve(const std::optional<element> &value);
+
+private:
+  simdjson::dom::parser parser_;
+  std::vector<char> text_;
+};
+
+/// True if the raw line holds one of `needles`, or a `\u` escape that could spell one. A line
+/// for which this is false cannot carry any of the needles as a decoded JSON string value.
+bool may_contain(std::string_view line, std::initializer_list<std::string_view> needles);
+
+/// The JSON type of an element, for messages ("a number", "an array").
+std::string_view describe_type(const element &value);
+
+} // namespace usbexfil::json

@@ -1,0 +1,57 @@
+// Reads files as JSON lines in large chunks and hands each non-blank line to a worker.
+//
+// A chunk is a buffer of `chunk_size` bytes cut at its last line end (the partial line moves to
+// the next chunk) with SIMDJSON_PADDING readable bytes after it, so a line can be parsed in
+// place. Buffers are allocated once and reused. With more than one thread, the calling thread
+// reads and the workers parse chunks in any order; line numbers are resolved afterwards from
+// per-chunk line counts, so diagnostics name the right line whatever the interleaving.
+#pragma once
+
+#include "usbexfil/load/scan.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace usbexfil {
+
+/// Where a worker reports on the line it is given; owned by the scanner, one per chunk.
+class LineContext {
+public:
+  /// The line is malformed and skipped. Call at most once per line.
+  void error(std::string message, std::uint64_t column = 0);
+  /// A value of an unexpected type; the row is kept.
+  void warning(std::string message, std::uint64_t column = 0);
+
+  struct Pending {
+    Diagnostic diagnostic;     ///< file and line are filled in by the scanner
+    std::uint64_t line_in_chunk;
+  };
+
+private:
+  friend class ChunkWork;
+  void add(Severity severity, std::string message, std::uint64_t column);
+  std::uint64_t line_in_chunk_ = 0;
+  std::uint64_t errors_ = 0;
+  std::uint64_t warnings_ = 0;
+  std::uint64_t not_kept_ = 0;
+  std::vector<Pending> kept_;
+};
+
+/// A per-thread consumer of lines. `line` has at least SIMDJSON_PADDING readable bytes after
+/// its end; it never holds the line end, a CR before it, or a UTF-8 byte-order mark.
+class LineWorker {
+public:
+  virtual ~LineWorker() = default;
+  virtual void on_line(std::string_view line, LineContext &context) = 0;
+};
+
+/// Scans `files` with one worker per thread (`workers.size()` threads) and returns the totals:
+/// bytes, rows read, errors, warnings and the capped diagnostics per file. Under
+/// `options.strict` the first malformed line (in file and line order) throws Error.
+/// Throws Error when a file cannot be opened or read.
+LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
+                     const std::vector<LineWorker *> &workers);
+
+} // namespace usbexfil

@@ -1,0 +1,51 @@
+// SecurityAlert loader. Alerts are few, so every line is parsed in full. Entities is kept as the
+// compact JSON of its dynamic value (a JSON string whose text is JSON is parsed here, once), so
+// that stage 1 (expand_alert_entities) can walk it the way mv-expand does.
+#include "load/table_loader.hpp"
+#include "usbexfil/load/loaders.hpp"
+#include "usbexfil/table/columns.hpp"
+#include "usbexfil/text.hpp"
+
+namespace usbexfil {
+namespace {
+
+class SecurityAlertWorker final : public TableWorker<SecurityAlertTable> {
+public:
+  explicit SecurityAlertWorker(const TimeWindow &window) : window_(window) {}
+
+  void on_line(std::string_view line, LineContext &context) override {
+    begin_row();
+    simdjson::dom::object row;
+    if (!parser_.parse(line, context, row)) {
+      return;
+    }
+    const auto [time, name, status, entities] = PICKER.pick(row);
+    const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
+    if (!window_.contains(time_generated)) {
+      return;
+    }
+    table_.time_generated.push_back(time_generated);
+    table_.alert_name.push_back(keep(string_column(column::ALERT_NAME, name, context)));
+    table_.status.push_back(keep(string_column(column::STATUS, status, context)));
+    const auto value = dynamic_.resolve(entities);
+    table_.entities_json.push_back(
+        table_.pool.intern(value ? simdjson::to_string(*value) : std::string("null")));
+  }
+
+private:
+  static constexpr json::FieldPicker<4> PICKER{std::array{
+      column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES}};
+  TimeWindow window_;
+};
+
+} // namespace
+
+SecurityAlertTable load_security_alerts(const std::vector<std::string> &files,
+                                        const TimeWindow &window, const ScanOptions &options,
+                                        LoadStats &stats) {
+  stats.table = "SecurityAlert";
+  return load_table<SecurityAlertTable>(
+      files, options, stats, [&] { return std::make_unique<SecurityAlertWorker>(window); });
+}
+
+} // namespace usbexfil

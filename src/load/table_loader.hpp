@@ -1,0 +1,93 @@
+// What the four loaders share: a per-thread worker that owns a partial table, reads columns with
+// warnings for unexpected types, and the function that runs the scan and merges the partials.
+#pragma once
+
+#include "load/json_values.hpp"
+#include "load/line_scanner.hpp"
+#include "usbexfil/table/source_tables.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+
+namespace usbexfil {
+
+/// Base of the loaders' workers: a row parser, a partial table and column readers.
+template <class Table> class TableWorker : public LineWorker {
+public:
+  Table take() { return std::move(table_); }
+
+protected:
+  /// Called at the start of each line: forgets the texts made for the previous row.
+  void begin_row() { row_texts_.clear(); }
+
+  /// A string column, valid until the next row (not yet in the pool: rows that a filter drops
+  /// must not grow it); warns on an unexpected type.
+  std::string_view string_column(std::string_view name, const std::optional<json::element> &value,
+                                 LineContext &context) {
+    bool unexpected = false;
+    const std::string_view text = json::read_string(value, row_texts_.emplace_back(), unexpected);
+    if (unexpected) {
+      context.warning(fmt::format("{} is {}, not a string; read as its JSON text", name,
+                                  json::describe_type(*value)));
+    }
+    return text;
+  }
+
+  /// A `tostring(d.Key)` value, valid until the next row.
+  std::string_view dynamic_string(const std::optional<json::element> &value) {
+    return json::to_kusto_string(value, row_texts_.emplace_back());
+  }
+
+  /// A value of a row that is kept: stored in the partial table's pool.
+  std::string_view keep(std::string_view text) { return table_.pool.intern(text); }
+
+  /// A datetime column; warns when the value is present but not a readable datetime.
+  Datetime datetime_column(std::string_view name, const std::optional<json::element> &value,
+                           LineContext &context) {
+    const Datetime time = json::read_datetime(value);
+    if (!time.is_null() || !value || value->is_null()) {
+      return time;
+    }
+    if (value->is_string()) {
+      context.warning(fmt::format("{} \"{}\" is not a valid datetime; read as null", name,
+                                  value->get_string().value_unsafe().substr(0, 64)));
+    } else {
+      context.warning(fmt::format("{} is {}, not a string; read as null", name,
+                                  json::describe_type(*value)));
+    }
+    return time;
+  }
+
+  json::RowParser parser_;
+  json::DynamicReader dynamic_;
+  Table table_;
+  std::deque<std::string> row_texts_;
+};
+
+/// Runs the scan with one worker per thread (made by `make()`) and merges their tables.
+template <class Table, class Make>
+Table load_table(const std::vector<std::string> &files, const ScanOptions &options,
+                 LoadStats &stats, Make make) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<TableWorker<Table>>> workers;
+  std::vector<LineWorker *> pointers;
+  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+    workers.push_back(make());
+    pointers.push_back(workers.back().get());
+  }
+  const std::string table_name = std::move(stats.table);
+  stats = scan_lines(files, options, pointers);
+  stats.table = table_name;
+  Table table;
+  for (auto &worker : workers) {
+    append_table(table, worker->take());
+  }
+  stats.rows_kept = table.size();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return table;
+}
+
+} // namespace usbexfil

@@ -1,0 +1,159 @@
+// The table of contents of the rule. Small tables first; what each stage learns narrows the
+// next scan: alerted (account, ip) pairs filter CloudAppEvents, the file list and alerted users
+// filter DeviceFileEvents, the devices left filter DeviceEvents. Once a step is empty the later
+// tables are not read at all (their stats say so): no finding could come from them.
+#include "usbexfil/pipeline.hpp"
+
+#include "usbexfil/load/loaders.hpp"
+#include "usbexfil/stages/expand_alert_entities.hpp"
+#include "usbexfil/stages/filter_drive_letter_prefix.hpp"
+#include "usbexfil/stages/join_alerts_to_downloads.hpp"
+#include "usbexfil/stages/join_file_copies.hpp"
+#include "usbexfil/stages/join_usb_mounts.hpp"
+#include "usbexfil/stages/match_file_names.hpp"
+#include "usbexfil/stages/select_usb_mounts.hpp"
+#include "usbexfil/stages/summarize_downloads.hpp"
+#include "usbexfil/stages/summarize_file_copies.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace usbexfil {
+namespace {
+
+/// Everything the findings point into.
+struct Storage {
+  SecurityAlertTable alerts;
+  CloudAppEventsTable cloud_app_events;
+  DeviceFileEventsTable device_file_events;
+  DeviceEventsTable device_events;
+  AlertEntityTable alert_entities;
+  DownloadSummaryTable downloads;
+  AlertDownloadTable alert_downloads;
+  FileCopyTable copies;
+  AlertCopyTable alert_copies;
+  UsbMountTable mounts;
+  AlertMountTable alert_mounts;
+};
+
+/// Runs one stage and records rows in, rows out and time.
+template <class Run>
+auto timed_stage(PipelineResult &result, std::string name, std::size_t rows_in, Run run) {
+  const auto start = std::chrono::steady_clock::now();
+  auto output = run();
+  StageStats stats{std::move(name), rows_in, 0, 0};
+  stats.rows_out = output.size();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.stages.push_back(std::move(stats));
+  return output;
+}
+
+LoadStats not_read(SourceTable table, std::size_t files) {
+  LoadStats stats;
+  stats.table = std::string(table_name(table));
+  stats.files = files;
+  return stats;
+}
+
+} // namespace
+
+PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &options) {
+  PipelineResult result;
+  auto storage = std::make_shared<Storage>();
+  Storage &s = *storage;
+  result.storage = storage;
+  for (std::size_t t = 0; t < SOURCE_TABLE_COUNT; ++t) {
+    if (files.paths[t].empty()) {
+      result.warnings.push_back(fmt::format("no {} file; the table is empty",
+                                            table_name(static_cast<SourceTable>(t))));
+    }
+  }
+  const bool push = options.push_down;
+  const auto &window = options.window;
+  const auto &scan = options.scan;
+  LoadStats stats;
+
+  // Stage 1: alerts, expanded to (time, ip, account) rows.
+  s.alerts = load_security_alerts(files.of(SourceTable::security_alert), window, scan, stats);
+  result.tables.push_back(stats);
+  s.alert_entities = timed_stage(result, "expand_alert_entities", s.alerts.size(),
+                                 [&] { return expand_alert_entities(s.alerts); });
+
+  // Stage 2: downloads by alerted (account, ip) pairs only.
+  std::unordered_set<std::string> account_ip_keys;
+  for (const AlertEntity &row : s.alert_entities.rows) {
+    account_ip_keys.insert(pair_key(row.aad_user_id, row.ip_address));
+  }
+  const CloudAppEventsFilter download_filter{&account_ip_keys};
+  if (!push || !account_ip_keys.empty()) {
+    s.cloud_app_events = load_cloud_app_events(files.of(SourceTable::cloud_app_events), window,
+                                               push ? &download_filter : nullptr, scan, stats);
+    result.tables.push_back(stats);
+  } else {
+    result.tables.push_back(not_read(SourceTable::cloud_app_events,
+                                     files.of(SourceTable::cloud_app_events).size()));
+  }
+  s.downloads = timed_stage(result, "summarize_downloads", s.cloud_app_events.size(),
+                            [&] { return summarize_downloads(s.cloud_app_events); });
+
+  // Stage 3: alerts joined to downloads; the global file list and the users it concerns.
+  s.alert_downloads =
+      timed_stage(result, "join_alerts_to_downloads", s.alert_entities.rows.size(),
+                  [&] { return join_alerts_to_downloads(s.alert_entities, s.downloads); });
+  const FileList file_list = make_file_list(s.alert_downloads, s.downloads);
+  std::unordered_set<std::string_view> user_ids;
+  for (const AlertDownload &row : s.alert_downloads) {
+    user_ids.insert(s.downloads[row.download].user_id);
+  }
+
+  // Stage 4: copies of listed files by those users, grouped, joined after the alert.
+  const DeviceFileEventsFilter copy_filter{&file_list, &user_ids};
+  if (!push || !s.alert_downloads.empty()) {
+    s.device_file_events =
+        load_device_file_events(files.of(SourceTable::device_file_events), window,
+                                push ? &copy_filter : nullptr, scan, stats);
+    result.tables.push_back(stats);
+  } else {
+    result.tables.push_back(not_read(SourceTable::device_file_events,
+                                     files.of(SourceTable::device_file_events).size()));
+  }
+  const Selection copies_of_listed_files =
+      timed_stage(result, "match_file_names", s.device_file_events.size(),
+                  [&] { return match_file_names(s.device_file_events, file_list); });
+  s.copies = timed_stage(result, "summarize_file_copies", copies_of_listed_files.size(), [&] {
+    return summarize_file_copies(s.device_file_events, copies_of_listed_files);
+  });
+  s.alert_copies = timed_stage(result, "join_file_copies", s.alert_downloads.size(), [&] {
+    return join_file_copies(s.alert_downloads, s.downloads, s.copies);
+  });
+
+  // Stage 5: mounts on the devices left, joined after the alert.
+  std::unordered_set<std::string_view> device_ids;
+  for (const AlertCopy &row : s.alert_copies) {
+    device_ids.insert(s.copies[row.copy].device_id);
+  }
+  const DeviceEventsFilter mount_filter{&device_ids};
+  if (!push || !device_ids.empty()) {
+    s.device_events = load_device_events(files.of(SourceTable::device_events), window,
+                                         push ? &mount_filter : nullptr, scan, stats);
+    result.tables.push_back(stats);
+  } else {
+    result.tables.push_back(
+        not_read(SourceTable::device_events, files.of(SourceTable::device_events).size()));
+  }
+  s.mounts = timed_stage(result, "select_usb_mounts", s.device_events.size(),
+                         [&] { return select_usb_mounts(s.device_events); });
+  s.alert_mounts = timed_stage(result, "join_usb_mounts", s.alert_copies.size(), [&] {
+    return join_usb_mounts(s.alert_copies, s.alert_downloads, s.copies, s.mounts);
+  });
+
+  // Stage 6: paths on the mounted drive; one finding per joined row that has any.
+  result.findings = timed_stage(result, "filter_drive_letter_prefix", s.alert_mounts.size(), [&] {
+    return filter_drive_letter_prefix(
+        {s.alert_mounts, s.alert_copies, s.alert_downloads, s.downloads, s.copies, s.mounts});
+  });
+  return result;
+}
+
+} // namespace usbexfil

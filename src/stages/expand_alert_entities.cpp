@@ -1,0 +1,123 @@
+// Stage 1: alerts and their entities.
+//
+// Subtle points (semantics.md, stage 1): the name test is `=~` (ASCII case only, whole string),
+// the status test is exact (`resolved` is kept). Entities is walked as mv-expand walks a dynamic:
+// an array gives its elements, an object one single-key object per property (so a lone entity
+// object splits into {"Type":...}, {"Address":...}), a scalar gives itself, null one null, and
+// an empty array or object nothing. `e.Type` must be the string "ip" or "account" exactly;
+// `tostring()` of a missing Address/AadUserId is "" and still pairs. `$ref` stubs have no Type.
+#include "usbexfil/stages/expand_alert_entities.hpp"
+
+#include "usbexfil/table/columns.hpp"
+#include "usbexfil/text.hpp"
+#include "stages/hashing.hpp"
+
+#include <simdjson.h>
+
+#include <optional>
+#include <tuple>
+#include <unordered_set>
+#include <vector>
+
+namespace usbexfil {
+namespace {
+
+using simdjson::dom::element;
+
+/// One value produced by mv-expand: an element, or one property of an expanded object.
+struct ExpandedItem {
+  std::optional<std::string_view> key; ///< set for a property of an expanded object
+  element value;
+
+  /// `item.Name` under Kusto's rules: the value at that key of an object, else nothing.
+  std::optional<element> property(std::string_view name) const {
+    if (key) {
+      return *key == name ? std::optional<element>(value) : std::nullopt;
+    }
+    if (!value.is_object()) {
+      return std::nullopt;
+    }
+    std::optional<element> found;
+    for (const auto field : value.get_object().value_unsafe()) {
+      if (field.key == name) {
+        found = field.value;
+      }
+    }
+    return found;
+  }
+};
+
+std::vector<ExpandedItem> mv_expand(element dynamic) {
+  std::vector<ExpandedItem> items;
+  if (dynamic.is_array()) {
+    for (const element value : dynamic.get_array().value_unsafe()) {
+      items.push_back({std::nullopt, value});
+    }
+  } else if (dynamic.is_object()) {
+    for (const auto field : dynamic.get_object().value_unsafe()) {
+      items.push_back({field.key, field.value});
+    }
+  } else {
+    items.push_back({std::nullopt, dynamic}); // a scalar or null: one element
+  }
+  return items;
+}
+
+bool has_type(const ExpandedItem &item, std::string_view type) {
+  const auto value = item.property(column::ENTITY_TYPE);
+  return value && value->is_string() && value->get_string().value_unsafe() == type;
+}
+
+std::string_view property_text(const ExpandedItem &item, std::string_view name, StringPool &pool) {
+  const auto value = item.property(name);
+  if (!value || value->is_null()) {
+    return {};
+  }
+  if (value->is_string()) {
+    return pool.intern(value->get_string().value_unsafe());
+  }
+  return pool.intern(simdjson::to_string(*value));
+}
+
+bool is_mass_download_alert(const SecurityAlertTable &alerts, std::size_t row) {
+  return ascii_iequals(alerts.alert_name[row], column::ALERT_NAME_MASS_DOWNLOAD) &&
+         alerts.status[row] != column::STATUS_RESOLVED;
+}
+
+} // namespace
+
+AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts) {
+  AlertEntityTable result;
+  simdjson::dom::parser parser;
+  std::unordered_set<std::tuple<Datetime, std::string_view, std::string_view>, TupleHash> seen;
+  for (std::size_t row = 0; row < alerts.size(); ++row) {
+    if (!is_mass_download_alert(alerts, row)) {
+      continue;
+    }
+    element entities;
+    if (parser.parse(simdjson::padded_string(alerts.entities_json[row])).get(entities)) {
+      continue; // cannot happen: the loader stored valid JSON
+    }
+    std::vector<std::string_view> ips;
+    std::vector<std::string_view> accounts;
+    for (const ExpandedItem &item : mv_expand(entities)) {
+      if (has_type(item, column::ENTITY_TYPE_IP)) {
+        ips.push_back(property_text(item, column::ENTITY_ADDRESS, result.pool));
+      }
+      if (has_type(item, column::ENTITY_TYPE_ACCOUNT)) {
+        accounts.push_back(property_text(item, column::ENTITY_AAD_USER_ID, result.pool));
+      }
+    }
+    for (const std::string_view ip : ips) {
+      for (const std::string_view account : accounts) {
+        const Datetime time = alerts.time_generated[row];
+        if (seen.emplace(time, ip, account).second) {
+          result.rows.push_back({time, ip, account});
+        }
+      }
+    }
+  }
+  return result;
+}
+
+} // namespace usbexfil
