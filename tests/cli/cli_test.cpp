@@ -1,0 +1,149 @@
+// The command line as a contract: exit codes, stdout for findings only, -o, --strict, -q/-v.
+#include "cli/run_command.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace usbexfil::testing;
+
+namespace {
+
+const std::string DEMO = std::string(USBEXFIL_TESTDATA_DIR) + "/demo";
+
+bool contains(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(run_usbexfil("").exit_code, 2);
+  EXPECT_EQ(run_usbexfil("frobnicate").exit_code, 2);
+  EXPECT_EQ(run_usbexfil("run").exit_code, 2);
+  EXPECT_EQ(run_usbexfil("run '" + DEMO + "' --no-such-flag").exit_code, 2);
+  EXPECT_EQ(run_usbexfil("run '" + DEMO + "' -q -v").exit_code, 2);
+  const CommandResult bad_from = run_usbexfil("run '" + DEMO + "' --from yesterday");
+  EXPECT_EQ(bad_from.exit_code, 2);
+  EXPECT_TRUE(contains(bad_from.err, "yesterday")) << bad_from.err;
+  EXPECT_EQ(bad_from.out, "");
+}
+
+TEST(Cli, HelpAndVersionExitWithZero) {
+  const CommandResult help = run_usbexfil("run --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(contains(help.out, "Examples:"));
+  EXPECT_TRUE(contains(help.out, "--strict"));
+  const CommandResult version = run_usbexfil("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(version.out.starts_with("usbexfil "));
+}
+
+TEST(Cli, MissingOrEmptyDirIsAnError) {
+  const CommandResult missing = run_usbexfil("run /nonexistent/export");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "usbexfil: error: /nonexistent/export: no such directory\n");
+  EXPECT_EQ(missing.out, "");
+  TempDir empty;
+  empty.write("notes.txt", "hello");
+  const CommandResult none = run_usbexfil("run '" + empty.path().string() + "'");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(contains(none.err, "no SecurityAlert, CloudAppEvents")) << none.err;
+}
+
+TEST(Cli, StdoutCarriesFindingsOnlyAndStderrTheSummary) {
+  const CommandResult run = run_usbexfil("run '" + DEMO + "'");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_FALSE(run.out.empty());
+  EXPECT_TRUE(run.out.starts_with("{\"Alert_TimeGenerated\":"));
+  EXPECT_TRUE(contains(run.err, "DeviceFileEvents: 1 file"));
+  EXPECT_TRUE(contains(run.err, "written in"));
+  const CommandResult quiet = run_usbexfil("run -q '" + DEMO + "'");
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_EQ(quiet.out, run.out);
+  const CommandResult verbose = run_usbexfil("run -v '" + DEMO + "'");
+  EXPECT_TRUE(contains(verbose.err, "stage join_usb_mounts:"));
+}
+
+TEST(Cli, MalformedLinesAreReportedAndStrictMakesThemFatal) {
+  TempDir dir;
+  dir.write("SecurityAlert.jsonl", "{}\n{\"AlertName\": tru}\n[]\n");
+  const CommandResult lenient = run_usbexfil("run '" + dir.path().string() + "'");
+  EXPECT_EQ(lenient.exit_code, 0);
+  EXPECT_TRUE(contains(lenient.err, dir.file("SecurityAlert.jsonl") + ":2: not valid JSON"))
+      << lenient.err;
+  EXPECT_TRUE(contains(lenient.err, dir.file("SecurityAlert.jsonl") + ":3: not a JSON object"));
+  EXPECT_TRUE(contains(lenient.err, "3 rows read, 2 skipped"));
+  const CommandResult strict = run_usbexfil("run --strict '" + dir.path().string() + "'");
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_TRUE(contains(strict.err, "usbexfil: error: " + dir.file("SecurityAlert.jsonl") + ":2:"))
+      << strict.err;
+  EXPECT_EQ(strict.out, "");
+}
+
+TEST(Cli, StrictChecksLinesThePreFilterWouldSkip) {
+  TempDir dir;
+  dir.write("SecurityAlert.jsonl",
+            R"({"AlertName":"Mass download by a single user","TimeGenerated":"2026-03-10T10:00:00Z","Entities":[{"Type":"ip","Address":"1"},{"Type":"account","AadUserId":"a"}]})"
+            "\n");
+  dir.write("CloudAppEvents.jsonl",
+            R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1"})"
+            "\n{\"ActionType\": NaN}\n");
+  EXPECT_EQ(run_usbexfil("run -q '" + dir.path().string() + "'").exit_code, 0);
+  const CommandResult strict = run_usbexfil("run --strict '" + dir.path().string() + "'");
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_TRUE(contains(strict.err, "CloudAppEvents.jsonl:2: not valid JSON")) << strict.err;
+  const CommandResult validate = run_usbexfil("run --validate-all '" + dir.path().string() + "'");
+  EXPECT_EQ(validate.exit_code, 0);
+  EXPECT_TRUE(contains(validate.err, "CloudAppEvents.jsonl:2: not valid JSON")) << validate.err;
+}
+
+TEST(Cli, OutputFileIsWrittenWholeOrNotAtAll) {
+  TempDir out;
+  const std::string target = out.file("findings.jsonl");
+  const CommandResult ok = run_usbexfil("run -q '" + DEMO + "' -o '" + target + "'");
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out, "");
+  EXPECT_EQ(read_file(target), run_usbexfil("run -q '" + DEMO + "'").out);
+
+  out.write("findings.jsonl", "previous run\n");
+  const CommandResult failed = run_usbexfil("run /nonexistent -o '" + target + "'");
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_EQ(read_file(target), "previous run\n");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto &entry : std::filesystem::directory_iterator(out.path())) {
+    ++files;
+  }
+  EXPECT_EQ(files, 1u); // no temporary file left behind
+
+  const CommandResult no_dir = run_usbexfil("run -q '" + DEMO + "' -o /nonexistent/dir/f.jsonl");
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_TRUE(contains(no_dir.err, "/nonexistent/dir/f.jsonl")) << no_dir.err;
+}
+
+TEST(Cli, WriteFailureOnStdoutIsAnError) {
+  if (!std::filesystem::exists("/dev/full")) {
+    GTEST_SKIP() << "no /dev/full";
+  }
+  const CommandResult full = run_usbexfil("run -q '" + DEMO + "' >/dev/full");
+  EXPECT_EQ(full.exit_code, 2);
+}
+
+TEST(Cli, TimeWindowDropsRowsOutsideIt) {
+  const CommandResult all = run_usbexfil("run -q '" + DEMO + "'");
+  ASSERT_FALSE(all.out.empty());
+  const CommandResult before = run_usbexfil("run -q '" + DEMO + "' --to 2000-01-01");
+  EXPECT_EQ(before.exit_code, 0);
+  EXPECT_EQ(before.out, "");
+  const CommandResult wide =
+      run_usbexfil("run -q '" + DEMO + "' --from 2000-01-01 --to 2100-01-01T00:00:00Z");
+  EXPECT_EQ(wide.out, all.out);
+}
+
+TEST(Cli, SameBytesForAnyThreadCountAndChunkSize) {
+  const std::string reference = run_usbexfil("run -q -j 1 '" + DEMO + "'").out;
+  for (const char *options : {"-j 2", "-j 3 --chunk-size 64", "-j 2 --chunk-size 1k"}) {
+    EXPECT_EQ(run_usbexfil("run -q " + std::string(options) + " '" + DEMO + "'").out, reference)
+        << options;
+  }
+}

@@ -1,0 +1,47 @@
+// Golden cases: every testdata/cases/<name>/ is run through the CLI (with the options in its
+// `args` file, if any) and stdout must equal expected.jsonl byte for byte.
+#include "cli/run_command.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace usbexfil::testing;
+
+namespace {
+
+std::string trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+} // namespace
+
+TEST(Golden, EveryCaseGivesItsExpectedBytes) {
+  const std::filesystem::path root = std::filesystem::path(USBEXFIL_TESTDATA_DIR) / "cases";
+  std::size_t cases = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(root)) {
+    if (!entry.is_directory()) {
+      continue;
+    }
+    ++cases;
+    const auto dir = entry.path();
+    SCOPED_TRACE(dir.filename().string());
+    const std::string args =
+        std::filesystem::exists(dir / "args") ? trim(read_file((dir / "args").string())) : "";
+    const CommandResult result = run_usbexfil("run '" + dir.string() + "' -q " + args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, read_file((dir / "expected.jsonl").string()));
+  }
+  EXPECT_GE(cases, 5u);
+}
+
+TEST(Golden, DemoGivesItsExpectedBytes) {
+  const std::filesystem::path demo = std::filesystem::path(USBEXFIL_TESTDATA_DIR) / "demo";
+  const CommandResult result = run_usbexfil("run '" + demo.string() + "'");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, read_file((demo / "expected.jsonl").string()));
+  EXPECT_NE(result.err.find("written in"), std::string::npos);
+}

@@ -1,0 +1,150 @@
+#include "load/line_scanner.hpp"
+#include "test_support.hpp"
+#include "usbexfil/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <mutex>
+
+using namespace usbexfil;
+using usbexfil::testing::TempDir;
+
+namespace {
+
+// Records every line; reports lines starting with "bad" as malformed, "warn" as a warning.
+class RecordingWorker final : public LineWorker {
+public:
+  void on_line(std::string_view line, LineContext &context) override {
+    {
+      std::lock_guard lock(mutex);
+      lines.emplace_back(line);
+    }
+    if (line.starts_with("bad")) {
+      context.error("bad line", 2);
+    } else if (line.starts_with("warn")) {
+      context.warning("odd value");
+    }
+  }
+  std::mutex mutex;
+  std::vector<std::string> lines;
+};
+
+struct ScanRun {
+  LoadStats stats;
+  std::vector<std::string> lines; // sorted
+};
+
+ScanRun scan(const std::vector<std::string> &files, unsigned threads, std::size_t chunk_size,
+             bool strict = false) {
+  std::vector<std::unique_ptr<RecordingWorker>> workers;
+  std::vector<LineWorker *> pointers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<RecordingWorker>());
+    pointers.push_back(workers.back().get());
+  }
+  ScanOptions options;
+  options.threads = threads;
+  options.chunk_size = chunk_size;
+  options.strict = strict;
+  ScanRun run;
+  run.stats = scan_lines(files, options, pointers);
+  for (auto &worker : workers) {
+    run.lines.insert(run.lines.end(), worker->lines.begin(), worker->lines.end());
+  }
+  std::sort(run.lines.begin(), run.lines.end());
+  return run;
+}
+
+} // namespace
+
+TEST(ScanLines, SkipsBlankLinesCrAndBom) {
+  TempDir dir;
+  const auto file = dir.write("a.jsonl", "\xEF\xBB\xBF{\"a\":1}\r\n   \t \n\n{\"b\":2}\r\n{\"c\":3}");
+  const ScanRun run = scan({file}, 1, 1 << 20);
+  EXPECT_EQ(run.lines, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}));
+  EXPECT_EQ(run.stats.rows_read, 3u);
+  EXPECT_EQ(run.stats.bytes, 35u);
+}
+
+TEST(ScanLines, SameLinesAndLineNumbersForAnyChunkSizeAndThreadCount) {
+  TempDir dir;
+  std::string content;
+  for (int i = 1; i <= 500; ++i) {
+    content += i % 97 == 0 ? "bad line " : i % 50 == 0 ? "warn " : "line ";
+    content += std::string(static_cast<std::size_t>(i % 13) * 7, 'x') + std::to_string(i) + "\n";
+    if (i % 31 == 0) {
+      content += "\n"; // blank lines still count for line numbers
+    }
+  }
+  const auto file = dir.write("a.jsonl", content);
+  const ScanRun reference = scan({file}, 1, 1 << 20);
+  ASSERT_EQ(reference.stats.rows_read, 500u);
+  ASSERT_EQ(reference.stats.rows_skipped, 5u);
+  ASSERT_EQ(reference.stats.warnings, 10u);
+  ASSERT_EQ(reference.stats.diagnostics.size(), 1u);
+  const auto &shown = reference.stats.diagnostics[0].shown;
+  ASSERT_GE(shown.size(), 2u);
+  EXPECT_EQ(shown[0].line, 51u); // row 50, after one blank line
+  EXPECT_EQ(shown[0].severity, Severity::warning);
+  EXPECT_EQ(shown[1].line, 100u); // row 97, after three blank lines
+  EXPECT_EQ(shown[1].column, 2u);
+  EXPECT_EQ(shown[1].severity, Severity::error);
+  for (const std::size_t chunk : {64, 100, 1000, 4096}) {
+    for (const unsigned threads : {1u, 2u, 3u}) {
+      const ScanRun run = scan({file}, threads, chunk);
+      EXPECT_EQ(run.lines, reference.lines) << chunk << " " << threads;
+      ASSERT_EQ(run.stats.diagnostics.size(), 1u);
+      const auto &diagnostics = run.stats.diagnostics[0].shown;
+      ASSERT_EQ(diagnostics.size(), shown.size());
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        EXPECT_EQ(diagnostics[i].line, shown[i].line) << chunk << " " << threads;
+      }
+    }
+  }
+}
+
+TEST(ScanLines, ReadsLinesLongerThanTheChunk) {
+  TempDir dir;
+  const std::string long_line(100'000, 'y');
+  const auto file = dir.write("a.jsonl", "short\n" + long_line + "\nend\n");
+  const ScanRun run = scan({file}, 2, 64);
+  EXPECT_EQ(run.lines, (std::vector<std::string>{"end", "short", long_line}));
+}
+
+TEST(ScanLines, CapsDiagnosticsPerFileAndCountsTheRest) {
+  TempDir dir;
+  std::string content;
+  for (int i = 0; i < 100; ++i) {
+    content += "bad\n";
+  }
+  const ScanRun run = scan({dir.write("a", content), dir.write("b", "bad\n")}, 2, 64);
+  ASSERT_EQ(run.stats.diagnostics.size(), 2u);
+  EXPECT_EQ(run.stats.diagnostics[0].shown.size(), DIAGNOSTICS_PER_FILE);
+  EXPECT_EQ(run.stats.diagnostics[0].not_shown, 100 - DIAGNOSTICS_PER_FILE);
+  EXPECT_EQ(run.stats.diagnostics[0].shown.back().line, DIAGNOSTICS_PER_FILE);
+  EXPECT_EQ(run.stats.diagnostics[1].shown.size(), 1u);
+  EXPECT_EQ(run.stats.rows_skipped, 101u);
+}
+
+TEST(ScanLines, StrictThrowsTheFirstMalformedLine) {
+  TempDir dir;
+  std::string content;
+  for (int i = 1; i <= 2000; ++i) {
+    content += i == 1234 || i == 1800 ? "bad\n" : "fine line\n";
+  }
+  const auto file = dir.write("t.jsonl", content);
+  for (const unsigned threads : {1u, 2u}) {
+    try {
+      scan({file}, threads, 128, true);
+      FAIL() << "no error";
+    } catch (const Error &error) {
+      EXPECT_EQ(std::string(error.what()), file + ":1234:2: bad line");
+    }
+  }
+}
+
+TEST(ScanLines, MissingFileIsAnError) {
+  EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 1, 1024), Error);
+  EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 2, 1024), Error);
+}

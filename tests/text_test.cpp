@@ -1,0 +1,33 @@
+#include "usbexfil/text.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace usbexfil;
+
+TEST(AsciiFold, LowersAsciiLettersOnly) {
+  EXPECT_EQ(ascii_fold("Q3-Revenue.XLSX"), "q3-revenue.xlsx");
+  EXPECT_EQ(ascii_fold("ÄRGER"), "Ärger");
+  EXPECT_EQ(ascii_fold("Δ"), "Δ");
+}
+
+TEST(AsciiIequals, ComparesWholeStringsIgnoringAsciiCase) {
+  EXPECT_TRUE(ascii_iequals("Mass Download By A Single User", "mass download by a single user"));
+  EXPECT_FALSE(ascii_iequals("mass download by a single user ", "mass download by a single user"));
+  EXPECT_FALSE(ascii_iequals("Ärger", "ärger"));
+  EXPECT_TRUE(ascii_iequals("", ""));
+}
+
+TEST(AsciiIstartsWith, TestsWholePrefix) {
+  EXPECT_TRUE(ascii_istarts_with("e:\\Reports\\a.docx", "E:"));
+  EXPECT_TRUE(ascii_istarts_with("E:\\Reports\\a.docx", "e:\\"));
+  EXPECT_TRUE(ascii_istarts_with("E:\\x", "E"));
+  EXPECT_FALSE(ascii_istarts_with("C:\\x", "E:"));
+  EXPECT_FALSE(ascii_istarts_with("E", "E:"));
+  EXPECT_TRUE(ascii_istarts_with("anything", ""));
+}
+
+TEST(AppendJsonString, EscapesQuotesBackslashesAndControls) {
+  std::string out;
+  append_json_string(out, "a\"b\\c\nd\te\x01" "é");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001é\"");
+}
