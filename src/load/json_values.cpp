@@ -70,7 +70,8 @@ std::optional<element> property(const std::optional<element> &dynamic, std::stri
     return std::nullopt;
   }
   std::optional<element> found;
-  for (const auto field : dynamic->get_object().value_unsafe()) {
+  const simdjson::dom::object object = dynamic->get_object().value_unsafe(); // named: no dangling
+  for (const auto field : object) {
     if (field.key == key) {
       found = field.value; // keep going: the last occurrence wins
     }

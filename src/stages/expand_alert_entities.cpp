@@ -38,7 +38,8 @@ struct ExpandedItem {
       return std::nullopt;
     }
     std::optional<element> found;
-    for (const auto field : value.get_object().value_unsafe()) {
+    const simdjson::dom::object object = value.get_object().value_unsafe(); // a named copy:
+    for (const auto field : object) { // iterating the temporary result would dangle
       if (field.key == name) {
         found = field.value;
       }
@@ -50,11 +51,13 @@ struct ExpandedItem {
 std::vector<ExpandedItem> mv_expand(element dynamic) {
   std::vector<ExpandedItem> items;
   if (dynamic.is_array()) {
-    for (const element value : dynamic.get_array().value_unsafe()) {
+    const simdjson::dom::array array = dynamic.get_array().value_unsafe();
+    for (const element value : array) {
       items.push_back({std::nullopt, value});
     }
   } else if (dynamic.is_object()) {
-    for (const auto field : dynamic.get_object().value_unsafe()) {
+    const simdjson::dom::object object = dynamic.get_object().value_unsafe();
+    for (const auto field : object) {
       items.push_back({field.key, field.value});
     }
   } else {
