@@ -62,7 +62,7 @@ Parsed parse_arguments(int argc, char **argv) {
                 "Stop with exit 2 at the first malformed line (and check every line)");
   run->add_option("-j,--threads", threads, "Parsing threads (default: all cores)")
       ->check(CLI::Range(1u, 256u));
-  run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 4M)")
+  run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 1M)")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
   run->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,

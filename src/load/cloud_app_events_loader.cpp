@@ -1,8 +1,11 @@
-// CloudAppEvents loader. With a filter, a line is parsed only if its raw text can hold
-// "FileDownloaded" (or a \u escape that could spell it), and a row is kept only if it is a
-// download by an (AccountObjectId, IPAddress) pair that an alert names: any other download group
-// has no alert to join in stage 3. RawEventData is read as a dynamic (JSON or JSON text) and
-// projected to tostring(UserId) and tostring(SourceFileName).
+// CloudAppEvents loader. With a filter, a line is skipped when its raw bytes cannot hold
+// "FileDownloaded" (RawPrefilter) or when On-Demand shows it is not a download by an
+// (AccountObjectId, IPAddress) pair that an alert names (QuickFields): any other download group
+// has no alert to join in stage 3. Other lines take the full, validating parse. RawEventData is
+// read as a dynamic (JSON or JSON text) and projected to tostring(UserId) and
+// tostring(SourceFileName).
+#include "load/prefilter.hpp"
+#include "load/quick_fields.hpp"
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/table/columns.hpp"
@@ -22,7 +25,7 @@ public:
       : window_(window), filter_(filter), validate_all_(validate_all) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    if (filter_ && !validate_all_ && !json::may_contain(line, {column::ACTION_FILE_DOWNLOADED})) {
+    if (filter_ && !validate_all_ && !may_admit(line)) {
       return;
     }
     begin_row();
@@ -32,18 +35,14 @@ public:
     }
     const auto [time, action, application, account, ip, city, country, raw] = PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
-    if (filter_ && action_type != column::ACTION_FILE_DOWNLOADED) {
+    const std::string_view account_object_id =
+        string_column(column::ACCOUNT_OBJECT_ID, account, context);
+    const std::string_view ip_address = string_column(column::IP_ADDRESS, ip, context);
+    if (!admits(action_type, account_object_id, ip_address)) {
       return;
     }
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
     if (!window_.contains(time_generated)) {
-      return;
-    }
-    const std::string_view account_object_id =
-        string_column(column::ACCOUNT_OBJECT_ID, account, context);
-    const std::string_view ip_address = string_column(column::IP_ADDRESS, ip, context);
-    if (filter_ && filter_->account_ip_keys &&
-        !filter_->account_ip_keys->contains(pair_key(account_object_id, ip_address))) {
       return;
     }
     table_.time_generated.push_back(time_generated);
@@ -54,18 +53,43 @@ public:
     table_.city.push_back(keep(string_column(column::CITY, city, context)));
     table_.country_code.push_back(keep(string_column(column::COUNTRY_CODE, country, context)));
     const auto raw_event_data = dynamic_.resolve(raw);
-    table_.user_id.push_back(keep(dynamic_string(json::property(raw_event_data, column::RAW_USER_ID))));
-    table_.source_file_name.push_back(keep(
-        dynamic_string(json::property(raw_event_data, column::RAW_SOURCE_FILE_NAME))));
+    table_.user_id.push_back(
+        keep(dynamic_string(json::property(raw_event_data, column::RAW_USER_ID))));
+    table_.source_file_name.push_back(
+        keep(dynamic_string(json::property(raw_event_data, column::RAW_SOURCE_FILE_NAME))));
   }
 
 private:
+  /// The pushed-down filter (everything passes without one).
+  bool admits(std::string_view action_type, std::string_view account_object_id,
+              std::string_view ip_address) const {
+    if (!filter_) {
+      return true;
+    }
+    return action_type == column::ACTION_FILE_DOWNLOADED &&
+           (!filter_->account_ip_keys ||
+            filter_->account_ip_keys->contains(pair_key(account_object_id, ip_address)));
+  }
+
+  /// The raw and On-Demand looks: false only when the row certainly is not admitted.
+  bool may_admit(std::string_view line) {
+    const RawMatch raw = prefilter_.scan(line);
+    if (raw != RawMatch::needle) {
+      return raw == RawMatch::escape;
+    }
+    std::array<std::string_view, 3> values;
+    return !quick_.read(line, values) || admits(values[0], values[1], values[2]);
+  }
+
   static constexpr json::FieldPicker<8> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
       column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}};
   TimeWindow window_;
   const CloudAppEventsFilter *filter_;
   bool validate_all_;
+  RawPrefilter prefilter_{{std::string(column::ACTION_FILE_DOWNLOADED)}};
+  QuickFields<3> quick_{
+      std::array{column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS}};
 };
 
 } // namespace

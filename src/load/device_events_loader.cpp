@@ -1,7 +1,10 @@
-// DeviceEvents loader. With a filter, a line is parsed only if its raw text can hold
-// "UsbDriveMounted" (or a \u escape that could spell it), and a row is kept only if it is a
-// mount on a device that still has an alerted copy group. AdditionalFields is read as a dynamic
-// (JSON or JSON text) and projected to tostring() of DriveLetter, ProductName and Volume.
+// DeviceEvents loader. With a filter, a line is skipped when its raw bytes cannot hold
+// "UsbDriveMounted" (RawPrefilter) or when On-Demand shows it is not a mount on a device that
+// still has an alerted copy group (QuickFields); other lines take the full, validating parse.
+// AdditionalFields is read as a dynamic (JSON or JSON text) and projected to tostring() of
+// DriveLetter, ProductName and Volume; a mount without a drive letter is dropped.
+#include "load/prefilter.hpp"
+#include "load/quick_fields.hpp"
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/table/columns.hpp"
@@ -15,8 +18,7 @@ public:
       : window_(window), filter_(filter), validate_all_(validate_all) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    if (filter_ && !validate_all_ &&
-        !json::may_contain(line, {column::ACTION_USB_DRIVE_MOUNTED})) {
+    if (filter_ && !validate_all_ && !may_admit(line)) {
       return;
     }
     begin_row();
@@ -26,11 +28,8 @@ public:
     }
     const auto [time, action, device, additional] = PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
-    if (filter_ && action_type != column::ACTION_USB_DRIVE_MOUNTED) {
-      return;
-    }
     const std::string_view device_id = string_column(column::DEVICE_ID, device, context);
-    if (filter_ && filter_->device_ids && !filter_->device_ids->contains(device_id)) {
+    if (!admits(action_type, device_id)) {
       return;
     }
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
@@ -47,16 +46,38 @@ public:
     table_.action_type.push_back(keep(action_type));
     table_.device_id.push_back(keep(device_id));
     table_.drive_letter.push_back(keep(drive_letter));
-    table_.product_name.push_back(keep(dynamic_string(json::property(fields, column::PRODUCT_NAME))));
+    table_.product_name.push_back(
+        keep(dynamic_string(json::property(fields, column::PRODUCT_NAME))));
     table_.volume.push_back(keep(dynamic_string(json::property(fields, column::VOLUME))));
   }
 
 private:
+  /// The pushed-down filter (everything passes without one).
+  bool admits(std::string_view action_type, std::string_view device_id) const {
+    if (!filter_) {
+      return true;
+    }
+    return action_type == column::ACTION_USB_DRIVE_MOUNTED &&
+           (!filter_->device_ids || filter_->device_ids->contains(device_id));
+  }
+
+  /// The raw and On-Demand looks: false only when the row certainly is not admitted.
+  bool may_admit(std::string_view line) {
+    const RawMatch raw = prefilter_.scan(line);
+    if (raw != RawMatch::needle) {
+      return raw == RawMatch::escape;
+    }
+    std::array<std::string_view, 2> values;
+    return !quick_.read(line, values) || admits(values[0], values[1]);
+  }
+
   static constexpr json::FieldPicker<4> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}};
   TimeWindow window_;
   const DeviceEventsFilter *filter_;
   bool validate_all_;
+  RawPrefilter prefilter_{{std::string(column::ACTION_USB_DRIVE_MOUNTED)}};
+  QuickFields<2> quick_{std::array{column::ACTION_TYPE, column::DEVICE_ID}};
 };
 
 } // namespace

@@ -68,6 +68,34 @@ struct Buffer {
   void clear_padding() { std::memset(bytes.get() + size, 0, simdjson::SIMDJSON_PADDING); }
 };
 
+/// Buffers kept between scans: a scan of the next table reuses the pages the last one touched
+/// instead of faulting in fresh memory (slow on some machines: a few hundred MB/s).
+class BufferPool {
+public:
+  static BufferPool &shared() {
+    static BufferPool pool;
+    return pool;
+  }
+  std::unique_ptr<Buffer> take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) {
+      return std::make_unique<Buffer>();
+    }
+    auto buffer = std::move(free_.back());
+    free_.pop_back();
+    return buffer;
+  }
+  void give(std::unique_ptr<Buffer> buffer) {
+    buffer->size = 0;
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(buffer));
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Buffer>> free_;
+};
+
 /// One chunk handed to a worker.
 struct Chunk {
   std::size_t file = 0;
@@ -213,11 +241,19 @@ private:
 /// Chunks in flight between the reading thread and the workers.
 class ChunkQueue {
 public:
-  explicit ChunkQueue(std::size_t buffers) : buffers_(buffers) {
-    for (auto &buffer : buffers_) {
-      free_.push_back(&buffer);
+  explicit ChunkQueue(std::size_t buffers) {
+    for (std::size_t i = 0; i < buffers; ++i) {
+      buffers_.push_back(BufferPool::shared().take());
+      free_.push_back(buffers_.back().get());
     }
   }
+  ~ChunkQueue() {
+    for (auto &buffer : buffers_) {
+      BufferPool::shared().give(std::move(buffer));
+    }
+  }
+  ChunkQueue(const ChunkQueue &) = delete;
+  ChunkQueue &operator=(const ChunkQueue &) = delete;
 
   Buffer *acquire() {
     std::unique_lock lock(mutex_);
@@ -262,7 +298,7 @@ public:
 private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Buffer> buffers_;
+  std::vector<std::unique_ptr<Buffer>> buffers_;
   std::vector<Buffer *> free_;
   std::deque<Chunk> ready_;
   bool closed_ = false;
@@ -335,7 +371,8 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   const std::size_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
   if (workers.size() <= 1) {
     // One thread: read and parse in turn, with a single reused buffer.
-    Buffer buffer;
+    ChunkQueue pool(1);
+    Buffer &buffer = *pool.acquire();
     for (std::size_t file = 0; file < files.size() && !(options.strict && book.any_error());
          ++file) {
       ChunkReader reader(files[file], chunk_size);

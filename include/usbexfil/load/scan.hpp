@@ -14,7 +14,7 @@ namespace usbexfil {
 /// Options of a table scan.
 struct ScanOptions {
   unsigned threads = 1;                  ///< parsing threads (the reading thread is extra)
-  std::size_t chunk_size = 4 << 20;      ///< bytes read at once; a chunk ends on a line end
+  std::size_t chunk_size = 1 << 20;      ///< bytes read at once; a chunk ends on a line end
   bool strict = false;                   ///< the first malformed line throws Error
   bool validate_all_lines = false;       ///< parse lines the cheap pre-filter would reject
 };

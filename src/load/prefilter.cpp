@@ -1,0 +1,131 @@
+#include "load/prefilter.hpp"
+
+#include <cassert>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__AVX2__) || defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+namespace usbexfil {
+
+RawPrefilter::RawPrefilter(std::vector<std::string> needles) : needles_(std::move(needles)) {
+  for ([[maybe_unused]] const auto &needle : needles_) {
+    assert(needle.size() >= 2 && needle.size() <= 32);
+  }
+}
+
+namespace {
+
+// A genuine `\u` escape at `pos` (the backslash): an odd run of backslashes ends there.
+bool is_unicode_escape(std::string_view line, std::size_t pos) {
+  if (pos + 1 >= line.size() || line[pos] != '\\' || line[pos + 1] != 'u') {
+    return false;
+  }
+  std::size_t run = 1;
+  while (pos >= run && line[pos - run] == '\\') {
+    ++run;
+  }
+  return run % 2 == 1;
+}
+
+bool needle_at(std::string_view line, std::size_t pos, const std::string &needle) {
+  return pos + needle.size() <= line.size() &&
+         std::memcmp(line.data() + pos, needle.data(), needle.size()) == 0;
+}
+
+#if defined(__AVX2__)
+// 32 bytes per step.
+struct Simd {
+  using Vector = __m256i;
+  static constexpr std::size_t WIDTH = 32;
+  static Vector load(const char *p) { return _mm256_loadu_si256(reinterpret_cast<const Vector *>(p)); }
+  static Vector splat(char c) { return _mm256_set1_epi8(c); }
+  static Vector eq(Vector a, Vector b) { return _mm256_cmpeq_epi8(a, b); }
+  static Vector both(Vector a, Vector b) { return _mm256_and_si256(a, b); }
+  static Vector either(Vector a, Vector b) { return _mm256_or_si256(a, b); }
+  static std::uint64_t bits(Vector v) {
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  }
+};
+#elif defined(__SSE2__)
+// 16 bytes per step (the x86-64 baseline).
+struct Simd {
+  using Vector = __m128i;
+  static constexpr std::size_t WIDTH = 16;
+  static Vector load(const char *p) { return _mm_loadu_si128(reinterpret_cast<const Vector *>(p)); }
+  static Vector splat(char c) { return _mm_set1_epi8(c); }
+  static Vector eq(Vector a, Vector b) { return _mm_cmpeq_epi8(a, b); }
+  static Vector both(Vector a, Vector b) { return _mm_and_si128(a, b); }
+  static Vector either(Vector a, Vector b) { return _mm_or_si128(a, b); }
+  static std::uint64_t bits(Vector v) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(v));
+  }
+};
+#endif
+
+} // namespace
+
+#if defined(__AVX2__) || defined(__SSE2__)
+
+// Muła's "generic SIMD" substring search, for all needles and `\u` at once: position i is a
+// candidate when the needle's first byte is at i and its last byte at i+n-1 (or `\` at i and `u`
+// at i+1). One OR-ed mask per block keeps the common case (no candidate) branch-free; candidates
+// are verified one by one. Loads may reach 63 bytes past the line, inside the scanner's padding;
+// candidate bits past the end are masked off.
+RawMatch RawPrefilter::scan(std::string_view line) const {
+  const char *data = line.data();
+  const std::size_t size = line.size();
+  const typename Simd::Vector backslash = Simd::splat('\\');
+  const typename Simd::Vector letter_u = Simd::splat('u');
+  bool found_needle = false;
+  for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
+    const typename Simd::Vector first = Simd::load(data + block);
+    typename Simd::Vector candidates =
+        Simd::both(Simd::eq(first, backslash), Simd::eq(Simd::load(data + block + 1), letter_u));
+    if (!found_needle) {
+      for (const std::string &needle : needles_) {
+        candidates = Simd::either(
+            candidates, Simd::both(Simd::eq(first, Simd::splat(needle.front())),
+                                   Simd::eq(Simd::load(data + block + needle.size() - 1),
+                                            Simd::splat(needle.back()))));
+      }
+    }
+    std::uint64_t hits = Simd::bits(candidates);
+    if (size - block < Simd::WIDTH) {
+      hits &= (std::uint64_t{1} << (size - block)) - 1;
+    }
+    for (; hits != 0; hits &= hits - 1) {
+      const std::size_t pos = block + static_cast<std::size_t>(__builtin_ctzll(hits));
+      if (is_unicode_escape(line, pos)) {
+        return RawMatch::escape;
+      }
+      for (const std::string &needle : needles_) {
+        found_needle = found_needle || needle_at(line, pos, needle);
+      }
+    }
+  }
+  return found_needle ? RawMatch::needle : RawMatch::none;
+}
+
+#else
+
+RawMatch RawPrefilter::scan(std::string_view line) const {
+  for (std::size_t pos = line.find("\\u"); pos != std::string_view::npos;
+       pos = line.find("\\u", pos + 2)) {
+    if (is_unicode_escape(line, pos)) {
+      return RawMatch::escape;
+    }
+  }
+  for (const std::string &needle : needles_) {
+    if (line.find(needle) != std::string_view::npos) {
+      return RawMatch::needle;
+    }
+  }
+  return RawMatch::none;
+}
+
+#endif
+
+} // namespace usbexfil
