@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
+#include <atomic>
+#include <exception>
 #include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <map>
@@ -65,7 +65,10 @@ struct Buffer {
     bytes = std::move(grown);
     capacity = content;
   }
-  void clear_padding() { std::memset(bytes.get() + size, 0, simdjson::SIMDJSON_PADDING); }
+  /// Zeroes the padding after `end`, where a parsed range stops.
+  void clear_padding_at(std::size_t end) {
+    std::memset(bytes.get() + end, 0, simdjson::SIMDJSON_PADDING);
+  }
 };
 
 /// Buffers kept between scans: a scan of the next table reuses the pages the last one touched
@@ -96,17 +99,9 @@ private:
   std::vector<std::unique_ptr<Buffer>> free_;
 };
 
-/// One chunk handed to a worker.
-struct Chunk {
-  std::size_t file = 0;
-  std::size_t index = 0; ///< chunk number within the file
-  Buffer *buffer = nullptr;
-  bool first_in_file = false;
-};
-
 /// What a chunk left behind once processed.
 struct ChunkResult {
-  std::uint64_t lines = 0; ///< physical lines, blank ones included
+  std::uint64_t lines = 0; ///< physical lines starting in the chunk, blank ones included
   std::uint64_t rows = 0;  ///< non-blank lines
   std::uint64_t errors = 0;
   std::uint64_t warnings = 0;
@@ -121,15 +116,14 @@ bool is_blank(std::string_view line) {
 
 } // namespace
 
-/// Splits a chunk into lines and feeds a worker; befriends LineContext to fill it in.
+/// Splits a range of whole lines into lines and feeds a worker; befriends LineContext.
 class ChunkWork {
 public:
-  static ChunkResult run(const Chunk &chunk, LineWorker &worker) {
+  static ChunkResult run(const char *begin, const char *end, bool first_in_file,
+                         LineWorker &worker) {
     ChunkResult result;
     LineContext context;
-    const char *begin = chunk.buffer->data();
-    const char *end = begin + chunk.buffer->size;
-    if (chunk.first_in_file && end - begin >= 3 && std::memcmp(begin, BOM, 3) == 0) {
+    if (first_in_file && end - begin >= 3 && std::memcmp(begin, BOM, 3) == 0) {
       begin += 3;
     }
     while (begin < end) {
@@ -157,157 +151,99 @@ public:
 
 namespace {
 
-/// Reads one file sequentially into chunks that end on a line end.
-class ChunkReader {
-public:
-  ChunkReader(const std::string &path, std::size_t chunk_size)
-      : path_(path), chunk_size_(chunk_size) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
+/// An open input file, read with pread(2) by any thread.
+struct InputFile {
+  std::string path;
+  int fd = -1;
+  std::uint64_t size = 0;
+
+  explicit InputFile(std::string file_path) : path(std::move(file_path)) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info {};
+    if (fd < 0 || ::fstat(fd, &info) != 0) {
       throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
     }
-    struct stat info {};
-    if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) {
-      left_hint_ = static_cast<std::size_t>(info.st_size);
+    if (S_ISDIR(info.st_mode)) {
+      throw Error(fmt::format("{}: cannot read: is a directory", path));
     }
-    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    size = static_cast<std::uint64_t>(info.st_size);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
-  ~ChunkReader() { ::close(fd_); }
-  ChunkReader(const ChunkReader &) = delete;
-  ChunkReader &operator=(const ChunkReader &) = delete;
-
-  /// Fills `buffer` with the next chunk; false at the end of the file.
-  bool next(Buffer &buffer) {
-    if (eof_ && carry_.empty()) {
-      return false;
-    }
-    // A small file gets a small buffer: no need to touch chunk_size bytes for it.
-    buffer.size = 0;
-    buffer.reserve(std::max<std::size_t>(
-        carry_.size() + 1, std::min(chunk_size_, carry_.size() + left_hint_ + 1)));
-    std::memcpy(buffer.data(), carry_.data(), carry_.size());
-    buffer.size = carry_.size();
-    carry_.clear();
-    while (true) {
-      fill(buffer);
-      if (eof_) {
-        buffer.clear_padding();
-        return buffer.size > 0;
-      }
-      const char *data = buffer.data();
-      const void *last = ::memrchr(data, '\n', buffer.size);
-      if (last != nullptr) {
-        const std::size_t cut = static_cast<std::size_t>(static_cast<const char *>(last) - data) + 1;
-        carry_.assign(data + cut, buffer.size - cut);
-        buffer.size = cut;
-        buffer.clear_padding();
-        return true;
-      }
-      buffer.reserve(buffer.capacity * 2); // a line longer than the chunk: grow this buffer
+  ~InputFile() {
+    if (fd >= 0) {
+      ::close(fd);
     }
   }
+  InputFile(const InputFile &) = delete;
+  InputFile &operator=(const InputFile &) = delete;
 
-  std::uint64_t bytes_read() const { return bytes_read_; }
-
-private:
-  void fill(Buffer &buffer) {
-    while (buffer.size < buffer.capacity) {
-      const ssize_t got = ::read(fd_, buffer.data() + buffer.size, buffer.capacity - buffer.size);
-      if (got < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        throw Error(fmt::format("{}: cannot read: {}", path_, std::strerror(errno)));
+  /// Appends bytes [offset, offset + count) (clipped at the end of the file) to `buffer`.
+  void read_into(Buffer &buffer, std::uint64_t offset, std::uint64_t count) const {
+    const std::uint64_t end = std::min(size, offset + count);
+    buffer.reserve(buffer.size + static_cast<std::size_t>(end - std::min(end, offset)));
+    while (offset < end) {
+      const ssize_t got = ::pread(fd, buffer.data() + buffer.size,
+                                  static_cast<std::size_t>(end - offset),
+                                  static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) {
+        continue;
       }
-      if (got == 0) {
-        eof_ = true;
-        return;
+      if (got <= 0) {
+        throw Error(fmt::format("{}: cannot read: {}", path,
+                                got == 0 ? "file shrank while reading" : std::strerror(errno)));
       }
       buffer.size += static_cast<std::size_t>(got);
-      bytes_read_ += static_cast<std::uint64_t>(got);
-      left_hint_ -= std::min(left_hint_, static_cast<std::size_t>(got));
+      offset += static_cast<std::uint64_t>(got);
     }
   }
-
-  std::string path_;
-  std::size_t chunk_size_;
-  int fd_ = -1;
-  bool eof_ = false;
-  std::string carry_;
-  std::uint64_t bytes_read_ = 0;
-  std::size_t left_hint_ = 0; ///< bytes the file still holds, as far as fstat knew
 };
 
-/// Chunks in flight between the reading thread and the workers.
-class ChunkQueue {
-public:
-  explicit ChunkQueue(std::size_t buffers) {
-    for (std::size_t i = 0; i < buffers; ++i) {
-      buffers_.push_back(BufferPool::shared().take());
-      free_.push_back(buffers_.back().get());
-    }
-  }
-  ~ChunkQueue() {
-    for (auto &buffer : buffers_) {
-      BufferPool::shared().give(std::move(buffer));
-    }
-  }
-  ChunkQueue(const ChunkQueue &) = delete;
-  ChunkQueue &operator=(const ChunkQueue &) = delete;
-
-  Buffer *acquire() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !free_.empty(); });
-    Buffer *buffer = free_.back();
-    free_.pop_back();
-    return buffer;
-  }
-  void release(Buffer *buffer) {
-    {
-      std::lock_guard lock(mutex_);
-      free_.push_back(buffer);
-    }
-    changed_.notify_all();
-  }
-  void push(const Chunk &chunk) {
-    {
-      std::lock_guard lock(mutex_);
-      ready_.push_back(chunk);
-    }
-    changed_.notify_all();
-  }
-  void close() {
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-    }
-    changed_.notify_all();
-  }
-  /// The next chunk, or false once closed and drained.
-  bool pop(Chunk &chunk) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty() || closed_; });
-    if (ready_.empty()) {
-      return false;
-    }
-    chunk = ready_.front();
-    ready_.pop_front();
-    return true;
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::unique_ptr<Buffer>> buffers_;
-  std::vector<Buffer *> free_;
-  std::deque<Chunk> ready_;
-  bool closed_ = false;
+/// Chunk `index` of a file: the lines that start in [index * size, (index + 1) * size).
+struct ChunkRef {
+  std::size_t file;
+  std::size_t index;
 };
+
+/// Reads chunk `index` of `file` into `buffer` and returns the buffer range of its whole lines.
+/// A line belongs to the chunk its first byte lies in, so a chunk reads one byte before its range
+/// (a line starts at its first byte only if that byte follows a newline) and reads past its end
+/// to finish its last line.
+std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint64_t chunk_size,
+                                               std::size_t index, Buffer &buffer) {
+  const std::uint64_t begin = index * chunk_size;
+  const std::uint64_t end = std::min(file.size, begin + chunk_size);
+  const std::uint64_t read_from = begin == 0 ? 0 : begin - 1;
+  buffer.size = 0;
+  file.read_into(buffer, read_from, end - read_from);
+  const std::size_t limit = buffer.size; // buffer index of byte `end`
+  std::size_t first = 0;
+  if (begin > 0) {
+    const void *newline = std::memchr(buffer.data(), '\n', limit - 1);
+    if (newline == nullptr) {
+      return {0, 0}; // no line starts here: the chunk lies inside a longer line
+    }
+    first = static_cast<std::size_t>(static_cast<const char *>(newline) - buffer.data()) + 1;
+  }
+  if (buffer.data()[limit - 1] == '\n' || end == file.size) {
+    return {first, limit};
+  }
+  // The last line runs past `end`: read on to its newline or to the end of the file.
+  for (std::size_t searched = limit; read_from + buffer.size < file.size;) {
+    file.read_into(buffer, read_from + buffer.size, std::max<std::uint64_t>(chunk_size, 4096));
+    const void *newline = std::memchr(buffer.data() + searched, '\n', buffer.size - searched);
+    if (newline != nullptr) {
+      return {first,
+              static_cast<std::size_t>(static_cast<const char *>(newline) - buffer.data()) + 1};
+    }
+    searched = buffer.size;
+  }
+  return {first, buffer.size};
+}
 
 /// Results of all chunks, keyed by (file, chunk index), turned into the scan's totals.
 class ResultBook {
 public:
-  void add(const Chunk &chunk, ChunkResult result) {
+  void add(const ChunkRef &chunk, ChunkResult result) {
     std::lock_guard lock(mutex_);
     if (result.errors > 0) {
       any_error_ = true;
@@ -366,65 +302,54 @@ LoadStats ResultBook::totals(const std::vector<std::string> &files, bool strict)
 
 LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
                      const std::vector<LineWorker *> &workers) {
-  ResultBook book;
+  const std::uint64_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
+  std::vector<std::unique_ptr<InputFile>> inputs;
+  std::vector<ChunkRef> chunks;
   std::uint64_t bytes = 0;
-  const std::size_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
-  if (workers.size() <= 1) {
-    // One thread: read and parse in turn, with a single reused buffer.
-    ChunkQueue pool(1);
-    Buffer &buffer = *pool.acquire();
-    for (std::size_t file = 0; file < files.size() && !(options.strict && book.any_error());
-         ++file) {
-      ChunkReader reader(files[file], chunk_size);
-      for (std::size_t index = 0; reader.next(buffer); ++index) {
-        const Chunk chunk{file, index, &buffer, index == 0};
-        book.add(chunk, ChunkWork::run(chunk, *workers.front()));
+  for (std::size_t file = 0; file < files.size(); ++file) {
+    inputs.push_back(std::make_unique<InputFile>(files[file]));
+    bytes += inputs.back()->size;
+    for (std::size_t index = 0; index * chunk_size < inputs.back()->size; ++index) {
+      chunks.push_back({file, index});
+    }
+  }
+  // Workers take chunks in order; each reads (pread) and parses its own, so the copy out of the
+  // page cache is spread over the threads too. Under --strict a worker stops taking chunks once
+  // an error is known: every chunk before the failing one was already taken and completes.
+  ResultBook book;
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&](LineWorker &worker) {
+    std::unique_ptr<Buffer> buffer = BufferPool::shared().take();
+    try {
+      for (std::size_t c = next++; c < chunks.size(); c = next++) {
         if (options.strict && book.any_error()) {
           break;
         }
-      }
-      bytes += reader.bytes_read();
-    }
-  } else {
-    ChunkQueue queue(workers.size() + 2);
-    std::vector<std::thread> threads;
-    for (LineWorker *worker : workers) {
-      threads.emplace_back([&queue, &book, worker] {
-        Chunk chunk;
-        while (queue.pop(chunk)) {
-          book.add(chunk, ChunkWork::run(chunk, *worker));
-          queue.release(chunk.buffer);
-        }
-      });
-    }
-    try {
-      for (std::size_t file = 0; file < files.size() && !(options.strict && book.any_error());
-           ++file) {
-        ChunkReader reader(files[file], chunk_size);
-        for (std::size_t index = 0;; ++index) {
-          if (options.strict && book.any_error()) {
-            break; // chunks already handed out finish; the first error is among them
-          }
-          Buffer *buffer = queue.acquire();
-          if (!reader.next(*buffer)) {
-            queue.release(buffer);
-            break;
-          }
-          queue.push({file, index, buffer, index == 0});
-        }
-        bytes += reader.bytes_read();
+        const ChunkRef &chunk = chunks[c];
+        const auto [first, last] = read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
+        buffer->clear_padding_at(last);
+        book.add(chunk, ChunkWork::run(buffer->data() + first, buffer->data() + last,
+                                       chunk.index == 0, worker));
       }
     } catch (...) {
-      queue.close();
-      for (auto &thread : threads) {
-        thread.join();
-      }
-      throw;
+      std::lock_guard lock(failure_mutex);
+      failure = failure ? failure : std::current_exception();
+      next = chunks.size(); // stop the other workers
     }
-    queue.close();
-    for (auto &thread : threads) {
-      thread.join();
-    }
+    BufferPool::shared().give(std::move(buffer));
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    threads.emplace_back([&work, worker = workers[i]] { work(*worker); });
+  }
+  work(*workers.front());
+  for (auto &thread : threads) {
+    thread.join();
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
   }
   LoadStats stats = book.totals(files, options.strict);
   stats.bytes = bytes;
