@@ -1,0 +1,92 @@
+#include "load/prefilter.hpp"
+#include "load/quick_fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+using namespace usbexfil;
+
+namespace {
+
+// A line in a buffer with the scanner's padding after it (filled with needle-like bytes, which
+// must never count).
+RawMatch scan(const RawPrefilter &filter, const std::string &line) {
+  std::string buffer = line + std::string(simdjson::SIMDJSON_PADDING, 'd');
+  buffer.replace(line.size(), 12, "FileCreated\\");
+  return filter.scan(std::string_view(buffer.data(), line.size()));
+}
+
+const RawPrefilter CREATED_OR_RENAMED({"FileCreated", "FileRenamed"});
+
+} // namespace
+
+TEST(RawPrefilter, FindsNeedlesAnywhere) {
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"ActionType":"FileCreated"})"), RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, "FileRenamed"), RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, std::string(100, ' ') + "FileRenamed"), RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, std::string(1000, 'x') + "FileCreated" + std::string(7, 'x')),
+            RawMatch::needle);
+}
+
+TEST(RawPrefilter, RejectsLinesWithoutNeedleOrEscape) {
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"ActionType":"FileModified"})"), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"ActionType":"FileCreate"})"), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"ActionType":"FileCreatex"})"), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, ""), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, "FileCreate"), RawMatch::none); // completed only in padding
+}
+
+TEST(RawPrefilter, ReportsGenuineUnicodeEscapes) {
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"ActionType":"\u0046ileCreated"})"), RawMatch::escape);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"A":"FileCreated","B":"\u00e9"})"), RawMatch::escape);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"P":"\\\u0041"})"), RawMatch::escape);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, std::string(40, 'x') + "\\u0046"), RawMatch::escape);
+}
+
+TEST(RawPrefilter, EscapedBackslashBeforeUIsNotAnEscape) {
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"FolderPath":"C:\\users\\x"})"), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, R"({"FolderPath":"C:\\\\users","A":"FileRenamed"})"),
+            RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_OR_RENAMED, "x\\"), RawMatch::none); // `u` only in the padding
+}
+
+namespace {
+
+bool quick(std::string_view json, std::array<std::string_view, 2> &values, QuickFields<2> &reader) {
+  static std::string buffer;
+  buffer.assign(json);
+  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+  return reader.read(std::string_view(buffer.data(), json.size()), values);
+}
+
+} // namespace
+
+TEST(QuickFields, ReadsStringsNullAndMissingAsText) {
+  QuickFields<2> reader(std::array<std::string_view, 2>{"ActionType", "DeviceId"});
+  std::array<std::string_view, 2> values;
+  ASSERT_TRUE(quick(R"({"DeviceId":"d\"1","x":[1,{"a":2}],"ActionType":"UsbDriveMounted"})",
+                    values, reader));
+  EXPECT_EQ(values[0], "UsbDriveMounted");
+  EXPECT_EQ(values[1], "d\"1");
+  ASSERT_TRUE(quick(R"({"ActionType":null})", values, reader));
+  EXPECT_EQ(values[0], "");
+  EXPECT_EQ(values[1], "");
+}
+
+TEST(QuickFields, LastDuplicateKeyWins) {
+  QuickFields<2> reader(std::array<std::string_view, 2>{"ActionType", "DeviceId"});
+  std::array<std::string_view, 2> values;
+  ASSERT_TRUE(quick(R"({"ActionType":"A","DeviceId":"d","ActionType":"B"})", values, reader));
+  EXPECT_EQ(values[0], "B");
+}
+
+TEST(QuickFields, DefersAnythingUnusualToTheFullParse) {
+  QuickFields<2> reader(std::array<std::string_view, 2>{"ActionType", "DeviceId"});
+  std::array<std::string_view, 2> values;
+  EXPECT_FALSE(quick(R"({"ActionType":42})", values, reader));
+  EXPECT_FALSE(quick(R"({"DeviceId":{"a":1}})", values, reader));
+  EXPECT_FALSE(quick(R"([1,2])", values, reader));
+  EXPECT_FALSE(quick(R"({"ActionType":"A")", values, reader));
+  EXPECT_FALSE(quick(R"(not json)", values, reader));
+}
