@@ -82,10 +82,12 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
 
   // Stage 2: downloads by alerted (account, ip) pairs only.
   std::unordered_set<std::string> account_ip_keys;
+  std::unordered_set<std::string_view> account_object_ids;
   for (const AlertEntity &row : s.alert_entities.rows) {
     account_ip_keys.insert(pair_key(row.aad_user_id, row.ip_address));
+    account_object_ids.insert(row.aad_user_id);
   }
-  const CloudAppEventsFilter download_filter{&account_ip_keys};
+  const CloudAppEventsFilter download_filter{&account_ip_keys, &account_object_ids};
   if (!push || !account_ip_keys.empty()) {
     s.cloud_app_events = load_cloud_app_events(files.of(SourceTable::cloud_app_events), window,
                                                push ? &download_filter : nullptr, scan, stats);

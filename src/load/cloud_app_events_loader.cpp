@@ -22,7 +22,8 @@ class CloudAppEventsWorker final : public TableWorker<CloudAppEventsTable> {
 public:
   CloudAppEventsWorker(const TimeWindow &window, const CloudAppEventsFilter *filter,
                        bool validate_all)
-      : window_(window), filter_(filter), validate_all_(validate_all) {}
+      : window_(window), filter_(filter), validate_all_(validate_all),
+        accounts_(value_prefilter(filter ? filter->account_object_ids : nullptr)) {}
 
   void on_line(std::string_view line, LineContext &context) override {
     if (filter_ && !validate_all_ && !may_admit(line)) {
@@ -77,6 +78,9 @@ private:
     if (raw != RawMatch::needle) {
       return raw == RawMatch::escape;
     }
+    if (accounts_ && accounts_->scan(line) == RawMatch::none) {
+      return false; // no alerted account in the line (which has no \u escape)
+    }
     std::array<std::string_view, 3> values;
     return !quick_.read(line, values) || admits(values[0], values[1], values[2]);
   }
@@ -90,6 +94,7 @@ private:
   RawPrefilter prefilter_{{std::string(column::ACTION_FILE_DOWNLOADED)}};
   QuickFields<3> quick_{
       std::array{column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS}};
+  std::optional<RawPrefilter> accounts_; ///< the alerted AccountObjectIds, when few enough
 };
 
 } // namespace

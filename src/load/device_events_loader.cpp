@@ -15,7 +15,8 @@ namespace {
 class DeviceEventsWorker final : public TableWorker<DeviceEventsTable> {
 public:
   DeviceEventsWorker(const TimeWindow &window, const DeviceEventsFilter *filter, bool validate_all)
-      : window_(window), filter_(filter), validate_all_(validate_all) {}
+      : window_(window), filter_(filter), validate_all_(validate_all),
+        devices_(value_prefilter(filter ? filter->device_ids : nullptr)) {}
 
   void on_line(std::string_view line, LineContext &context) override {
     if (filter_ && !validate_all_ && !may_admit(line)) {
@@ -67,6 +68,9 @@ private:
     if (raw != RawMatch::needle) {
       return raw == RawMatch::escape;
     }
+    if (devices_ && devices_->scan(line) == RawMatch::none) {
+      return false; // no listed DeviceId in the line (which has no \u escape)
+    }
     std::array<std::string_view, 2> values;
     return !quick_.read(line, values) || admits(values[0], values[1]);
   }
@@ -78,6 +82,7 @@ private:
   bool validate_all_;
   RawPrefilter prefilter_{{std::string(column::ACTION_USB_DRIVE_MOUNTED)}};
   QuickFields<2> quick_{std::array{column::ACTION_TYPE, column::DEVICE_ID}};
+  std::optional<RawPrefilter> devices_; ///< the listed DeviceIds, when few enough
 };
 
 } // namespace

@@ -19,7 +19,8 @@ class DeviceFileEventsWorker final : public TableWorker<DeviceFileEventsTable> {
 public:
   DeviceFileEventsWorker(const TimeWindow &window, const DeviceFileEventsFilter *filter,
                          bool validate_all)
-      : window_(window), filter_(filter), validate_all_(validate_all) {}
+      : window_(window), filter_(filter), validate_all_(validate_all),
+        users_(value_prefilter(filter ? filter->user_ids : nullptr)) {}
 
   void on_line(std::string_view line, LineContext &context) override {
     if (filter_ && !validate_all_ && !may_admit(line)) {
@@ -75,6 +76,9 @@ private:
     if (raw != RawMatch::needle) {
       return raw == RawMatch::escape;
     }
+    if (users_ && users_->scan(line) == RawMatch::none) {
+      return false; // no alerted user's UPN in the line (which has no \u escape)
+    }
     std::array<std::string_view, 3> values;
     return !quick_.read(line, values) || admits(values[0], values[1], values[2]);
   }
@@ -90,6 +94,7 @@ private:
                            std::string(column::ACTION_FILE_RENAMED)}};
   QuickFields<3> quick_{std::array{column::ACTION_TYPE, column::FILE_NAME,
                                    column::INITIATING_PROCESS_ACCOUNT_UPN}};
+  std::optional<RawPrefilter> users_; ///< the UPNs of stage 3, when few enough
 };
 
 } // namespace

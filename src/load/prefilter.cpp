@@ -1,5 +1,6 @@
 #include "load/prefilter.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -10,10 +11,42 @@
 
 namespace usbexfil {
 
-RawPrefilter::RawPrefilter(std::vector<std::string> needles) : needles_(std::move(needles)) {
-  for ([[maybe_unused]] const auto &needle : needles_) {
-    assert(needle.size() >= 2 && needle.size() <= 32);
+namespace {
+constexpr std::size_t MAX_SPAN = 32; // keeps SIMD loads within the 64 bytes of padding
+} // namespace
+
+RawPrefilter::RawPrefilter(const std::vector<std::string> &needles) {
+  for (const std::string &needle : needles) {
+    assert(needle.size() >= 2);
+    const std::size_t span = std::min(needle.size(), MAX_SPAN);
+    const char last = needle[span - 1];
+    auto group = std::find_if(groups_.begin(), groups_.end(), [&](const Group &g) {
+      return g.first == needle.front() && g.last == last && g.span == span;
+    });
+    if (group == groups_.end()) {
+      groups_.push_back({needle.front(), last, span, {}});
+      group = std::prev(groups_.end());
+    }
+    group->needles.push_back(needle);
   }
+}
+
+std::optional<RawPrefilter> RawPrefilter::for_values(const std::vector<std::string_view> &values,
+                                                     std::size_t max_values) {
+  if (values.size() > max_values) {
+    return std::nullopt;
+  }
+  std::vector<std::string> needles;
+  for (const std::string_view value : values) {
+    const bool escapable = std::any_of(value.begin(), value.end(), [](char c) {
+      return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (value.size() < 2 || escapable) {
+      return std::nullopt;
+    }
+    needles.emplace_back(value);
+  }
+  return RawPrefilter(needles);
 }
 
 namespace {
@@ -67,6 +100,20 @@ struct Simd {
 
 } // namespace
 
+bool RawPrefilter::any_needle_at(std::string_view line, std::size_t pos) const {
+  for (const Group &group : groups_) {
+    if (line[pos] != group.first) {
+      continue;
+    }
+    for (const std::string &needle : group.needles) {
+      if (needle_at(line, pos, needle)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 #if defined(__AVX2__) || defined(__SSE2__)
 
 // Muła's "generic SIMD" substring search, for all needles and `\u` at once: position i is a
@@ -85,11 +132,11 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
     typename Simd::Vector candidates =
         Simd::both(Simd::eq(first, backslash), Simd::eq(Simd::load(data + block + 1), letter_u));
     if (!found_needle) {
-      for (const std::string &needle : needles_) {
+      for (const Group &group : groups_) {
         candidates = Simd::either(
-            candidates, Simd::both(Simd::eq(first, Simd::splat(needle.front())),
-                                   Simd::eq(Simd::load(data + block + needle.size() - 1),
-                                            Simd::splat(needle.back()))));
+            candidates, Simd::both(Simd::eq(first, Simd::splat(group.first)),
+                                   Simd::eq(Simd::load(data + block + group.span - 1),
+                                            Simd::splat(group.last))));
       }
     }
     std::uint64_t hits = Simd::bits(candidates);
@@ -101,9 +148,7 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
       if (is_unicode_escape(line, pos)) {
         return RawMatch::escape;
       }
-      for (const std::string &needle : needles_) {
-        found_needle = found_needle || needle_at(line, pos, needle);
-      }
+      found_needle = found_needle || any_needle_at(line, pos);
     }
   }
   return found_needle ? RawMatch::needle : RawMatch::none;
@@ -118,9 +163,11 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
       return RawMatch::escape;
     }
   }
-  for (const std::string &needle : needles_) {
-    if (line.find(needle) != std::string_view::npos) {
-      return RawMatch::needle;
+  for (const Group &group : groups_) {
+    for (const std::string &needle : group.needles) {
+      if (line.find(needle) != std::string_view::npos) {
+        return RawMatch::needle;
+      }
     }
   }
   return RawMatch::none;

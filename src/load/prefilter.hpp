@@ -7,6 +7,7 @@
 // an escaped backslash followed by `u`, not an escape, and does not count.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,14 +24,28 @@ enum class RawMatch {
 /// Searches lines for a few needles and `\u` escapes in one SIMD pass.
 class RawPrefilter {
 public:
-  /// Needles must be 2 to 32 bytes long.
-  explicit RawPrefilter(std::vector<std::string> needles);
+  /// Needles must be at least 2 bytes long.
+  explicit RawPrefilter(const std::vector<std::string> &needles);
+
+  /// A pre-filter for "the line holds one of these values as a string", or none when the raw
+  /// test would not be exact or cheap: more than `max_values` values, a value shorter than 2
+  /// bytes, or one with a byte JSON may escape (`"`, `\`, `/`, control bytes).
+  static std::optional<RawPrefilter> for_values(const std::vector<std::string_view> &values,
+                                                std::size_t max_values = 16);
 
   /// `line` must have at least 64 readable bytes after its end (the scanner's padding).
   RawMatch scan(std::string_view line) const;
 
 private:
-  std::vector<std::string> needles_;
+  /// Needles that share the SIMD test: first byte, and the byte `span - 1` bytes later.
+  struct Group {
+    char first;
+    char last;
+    std::size_t span; ///< min(needle length, 32)
+    std::vector<std::string> needles;
+  };
+  bool any_needle_at(std::string_view line, std::size_t pos) const;
+  std::vector<Group> groups_;
 };
 
 } // namespace usbexfil

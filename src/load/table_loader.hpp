@@ -3,6 +3,7 @@
 #pragma once
 
 #include "load/json_values.hpp"
+#include "load/prefilter.hpp"
 #include "load/line_scanner.hpp"
 #include "usbexfil/table/source_tables.hpp"
 
@@ -66,6 +67,14 @@ protected:
   Table table_;
   std::deque<std::string> row_texts_;
 };
+
+/// The raw pre-filter for "one of these values appears", or none (no set, or not usable).
+template <class Set> std::optional<RawPrefilter> value_prefilter(const Set *values) {
+  if (values == nullptr) {
+    return std::nullopt;
+  }
+  return RawPrefilter::for_values(std::vector<std::string_view>(values->begin(), values->end()));
+}
 
 /// Runs the scan with one worker per thread (made by `make()`) and merges their tables.
 template <class Table, class Make>

@@ -22,6 +22,8 @@ std::string pair_key(std::string_view first, std::string_view second);
 /// pair that some alert names (keys made with pair_key).
 struct CloudAppEventsFilter {
   const std::unordered_set<std::string> *account_ip_keys = nullptr; ///< null: any pair
+  /// The AccountObjectIds of those pairs (for the raw pre-filter); null: not used.
+  const std::unordered_set<std::string_view> *account_object_ids = nullptr;
 };
 
 /// What DeviceFileEvents rows can still matter: copies of a listed file by a user who has a
