@@ -58,7 +58,7 @@ struct Buffer {
     if (content <= capacity) {
       return;
     }
-    auto grown = std::unique_ptr<char[]>(new char[content + simdjson::SIMDJSON_PADDING]);
+    auto grown = std::unique_ptr<char[]>(new char[content + LINE_PADDING]);
     if (size > 0) {
       std::memcpy(grown.get(), bytes.get(), size);
     }
@@ -67,7 +67,7 @@ struct Buffer {
   }
   /// Zeroes the padding after `end`, where a parsed range stops.
   void clear_padding_at(std::size_t end) {
-    std::memset(bytes.get() + end, 0, simdjson::SIMDJSON_PADDING);
+    std::memset(bytes.get() + end, 0, LINE_PADDING);
   }
 };
 

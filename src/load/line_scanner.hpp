@@ -1,7 +1,7 @@
 // Reads files as JSON lines in large chunks and hands each non-blank line to a worker.
 //
 // A chunk is a buffer of `chunk_size` bytes cut at its last line end (the partial line moves to
-// the next chunk) with SIMDJSON_PADDING readable bytes after it, so a line can be parsed in
+// the next chunk) with LINE_PADDING readable bytes after it, so a line can be parsed in
 // place. Buffers are allocated once and reused. With more than one thread, the calling thread
 // reads and the workers parse chunks in any order; line numbers are resolved afterwards from
 // per-chunk line counts, so diagnostics name the right line whatever the interleaving.
@@ -39,7 +39,11 @@ private:
   std::vector<Pending> kept_;
 };
 
-/// A per-thread consumer of lines. `line` has at least SIMDJSON_PADDING readable bytes after
+/// Readable bytes after every line handed to a worker: simdjson needs 64; the raw pre-filter's
+/// 64-byte SIMD loads, offset by up to 31 bytes, need 95.
+inline constexpr std::size_t LINE_PADDING = 128;
+
+/// A per-thread consumer of lines. `line` has at least LINE_PADDING readable bytes after
 /// its end; it never holds the line end, a CR before it, or a UTF-8 byte-order mark.
 class LineWorker {
 public:

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -68,32 +68,28 @@ bool needle_at(std::string_view line, std::size_t pos, const std::string &needle
          std::memcmp(line.data() + pos, needle.data(), needle.size()) == 0;
 }
 
-#if defined(__AVX2__)
-// 32 bytes per step.
+// Bit i of eq(p, c) says whether p[i] == c, for one SIMD block.
+#if defined(__AVX512BW__)
 struct Simd {
-  using Vector = __m256i;
+  static constexpr std::size_t WIDTH = 64;
+  static std::uint64_t eq(const char *p, char c) {
+    return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), _mm512_set1_epi8(c));
+  }
+};
+#elif defined(__AVX2__)
+struct Simd {
   static constexpr std::size_t WIDTH = 32;
-  static Vector load(const char *p) { return _mm256_loadu_si256(reinterpret_cast<const Vector *>(p)); }
-  static Vector splat(char c) { return _mm256_set1_epi8(c); }
-  static Vector eq(Vector a, Vector b) { return _mm256_cmpeq_epi8(a, b); }
-  static Vector both(Vector a, Vector b) { return _mm256_and_si256(a, b); }
-  static Vector either(Vector a, Vector b) { return _mm256_or_si256(a, b); }
-  static std::uint64_t bits(Vector v) {
-    return static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  static std::uint64_t eq(const char *p, char c) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(c))));
   }
 };
 #elif defined(__SSE2__)
-// 16 bytes per step (the x86-64 baseline).
 struct Simd {
-  using Vector = __m128i;
   static constexpr std::size_t WIDTH = 16;
-  static Vector load(const char *p) { return _mm_loadu_si128(reinterpret_cast<const Vector *>(p)); }
-  static Vector splat(char c) { return _mm_set1_epi8(c); }
-  static Vector eq(Vector a, Vector b) { return _mm_cmpeq_epi8(a, b); }
-  static Vector both(Vector a, Vector b) { return _mm_and_si128(a, b); }
-  static Vector either(Vector a, Vector b) { return _mm_or_si128(a, b); }
-  static std::uint64_t bits(Vector v) {
-    return static_cast<std::uint32_t>(_mm_movemask_epi8(v));
+  static std::uint64_t eq(const char *p, char c) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
   }
 };
 #endif
@@ -114,32 +110,25 @@ bool RawPrefilter::any_needle_at(std::string_view line, std::size_t pos) const {
   return false;
 }
 
-#if defined(__AVX2__) || defined(__SSE2__)
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
 
-// Muła's "generic SIMD" substring search, for all needles and `\u` at once: position i is a
-// candidate when the needle's first byte is at i and its last byte at i+n-1 (or `\` at i and `u`
-// at i+1). One OR-ed mask per block keeps the common case (no candidate) branch-free; candidates
-// are verified one by one. Loads may reach 63 bytes past the line, inside the scanner's padding;
-// candidate bits past the end are masked off.
+// Muła's "generic SIMD" substring search, for all needle groups and `\u` at once: position i is
+// a candidate when a group's first byte is at i and its last byte at i+span-1 (or `\` at i and
+// `u` at i+1). The common case, a block without candidates, costs a few compares and no branch;
+// candidates are verified one by one. Loads reach at most WIDTH + 31 bytes past the line, inside
+// LINE_PADDING; candidate bits past the end are masked off.
 RawMatch RawPrefilter::scan(std::string_view line) const {
   const char *data = line.data();
   const std::size_t size = line.size();
-  const typename Simd::Vector backslash = Simd::splat('\\');
-  const typename Simd::Vector letter_u = Simd::splat('u');
   bool found_needle = false;
   for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
-    const typename Simd::Vector first = Simd::load(data + block);
-    typename Simd::Vector candidates =
-        Simd::both(Simd::eq(first, backslash), Simd::eq(Simd::load(data + block + 1), letter_u));
+    const char *p = data + block;
+    std::uint64_t hits = Simd::eq(p, '\\') & Simd::eq(p + 1, 'u');
     if (!found_needle) {
       for (const Group &group : groups_) {
-        candidates = Simd::either(
-            candidates, Simd::both(Simd::eq(first, Simd::splat(group.first)),
-                                   Simd::eq(Simd::load(data + block + group.span - 1),
-                                            Simd::splat(group.last))));
+        hits |= Simd::eq(p, group.first) & Simd::eq(p + group.span - 1, group.last);
       }
     }
-    std::uint64_t hits = Simd::bits(candidates);
     if (size - block < Simd::WIDTH) {
       hits &= (std::uint64_t{1} << (size - block)) - 1;
     }

@@ -33,7 +33,7 @@ public:
   static std::optional<RawPrefilter> for_values(const std::vector<std::string_view> &values,
                                                 std::size_t max_values = 16);
 
-  /// `line` must have at least 64 readable bytes after its end (the scanner's padding).
+  /// `line` must have LINE_PADDING (128) readable bytes after its end, as the scanner gives.
   RawMatch scan(std::string_view line) const;
 
 private:

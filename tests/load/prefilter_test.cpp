@@ -1,3 +1,4 @@
+#include "load/line_scanner.hpp"
 #include "load/prefilter.hpp"
 #include "load/quick_fields.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 // A line in a buffer with the scanner's padding after it (filled with needle-like bytes, which
 // must never count).
 RawMatch scan(const RawPrefilter &filter, const std::string &line) {
-  std::string buffer = line + std::string(simdjson::SIMDJSON_PADDING, 'd');
+  std::string buffer = line + std::string(LINE_PADDING, 'd');
   buffer.replace(line.size(), 12, "FileCreated\\");
   return filter.scan(std::string_view(buffer.data(), line.size()));
 }
