@@ -66,8 +66,8 @@ private:
     }
     return (action_type == column::ACTION_FILE_CREATED ||
             action_type == column::ACTION_FILE_RENAMED) &&
-           (!filter_->file_list || filter_->file_list->contains(file_name)) &&
-           (!filter_->user_ids || filter_->user_ids->contains(account_upn));
+           (!filter_->user_ids || filter_->user_ids->contains(account_upn)) &&
+           (!filter_->file_list || filter_->file_list->contains(file_name));
   }
 
   /// Looks 1 and 2: false only when the row certainly is not admitted.
