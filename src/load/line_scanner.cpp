@@ -58,12 +58,13 @@ struct Buffer {
     if (content <= capacity) {
       return;
     }
-    auto grown = std::unique_ptr<char[]>(new char[content + LINE_PADDING]);
+    const std::size_t target = std::max(content, capacity * 2); // long lines: amortized growth
+    auto grown = std::unique_ptr<char[]>(new char[target + LINE_PADDING]);
     if (size > 0) {
       std::memcpy(grown.get(), bytes.get(), size);
     }
     bytes = std::move(grown);
-    capacity = content;
+    capacity = target;
   }
   /// Zeroes the padding after `end`, where a parsed range stops.
   void clear_padding_at(std::size_t end) {
@@ -198,6 +199,9 @@ struct InputFile {
   }
 };
 
+/// Bytes read at a time past a chunk's end to finish its last line: most lines are shorter.
+constexpr std::uint64_t READ_ON = 16 * 1024;
+
 /// Chunk `index` of a file: the lines that start in [index * size, (index + 1) * size).
 struct ChunkRef {
   std::size_t file;
@@ -214,6 +218,7 @@ std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint6
   const std::uint64_t end = std::min(file.size, begin + chunk_size);
   const std::uint64_t read_from = begin == 0 ? 0 : begin - 1;
   buffer.size = 0;
+  buffer.reserve(static_cast<std::size_t>(end - read_from) + READ_ON);
   file.read_into(buffer, read_from, end - read_from);
   const std::size_t limit = buffer.size; // buffer index of byte `end`
   std::size_t first = 0;
@@ -227,9 +232,10 @@ std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint6
   if (buffer.data()[limit - 1] == '\n' || end == file.size) {
     return {first, limit};
   }
-  // The last line runs past `end`: read on to its newline or to the end of the file.
+  // The last line runs past `end`: read on, a line's worth at a time, to its newline or to the
+  // end of the file.
   for (std::size_t searched = limit; read_from + buffer.size < file.size;) {
-    file.read_into(buffer, read_from + buffer.size, std::max<std::uint64_t>(chunk_size, 4096));
+    file.read_into(buffer, read_from + buffer.size, READ_ON);
     const void *newline = std::memchr(buffer.data() + searched, '\n', buffer.size - searched);
     if (newline != nullptr) {
       return {first,
