@@ -29,9 +29,15 @@ bool ascii_istarts_with(std::string_view text, std::string_view prefix) {
 void append_json_string(std::string &out, std::string_view text) {
   static constexpr char HEX[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0; // start of the bytes not yet appended, which need no escape
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') {
+      continue;
+    }
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (byte) {
     case '"':
       out += "\\\"";
       break;
@@ -54,15 +60,12 @@ void append_json_string(std::string &out, std::string_view text) {
       out += "\\f";
       break;
     default:
-      if (byte < 0x20) {
-        out += "\\u00";
-        out.push_back(HEX[byte >> 4]);
-        out.push_back(HEX[byte & 0xF]);
-      } else {
-        out.push_back(c);
-      }
+      out += "\\u00";
+      out.push_back(HEX[byte >> 4]);
+      out.push_back(HEX[byte & 0xF]);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 

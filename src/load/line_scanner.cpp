@@ -308,14 +308,20 @@ LoadStats ResultBook::totals(const std::vector<std::string> &files, bool strict)
 
 LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
                      const std::vector<LineWorker *> &workers) {
-  const std::uint64_t chunk_size = std::max<std::size_t>(options.chunk_size, 64);
   std::vector<std::unique_ptr<InputFile>> inputs;
-  std::vector<ChunkRef> chunks;
   std::uint64_t bytes = 0;
-  for (std::size_t file = 0; file < files.size(); ++file) {
-    inputs.push_back(std::make_unique<InputFile>(files[file]));
+  for (const std::string &path : files) {
+    inputs.push_back(std::make_unique<InputFile>(path));
     bytes += inputs.back()->size;
-    for (std::size_t index = 0; index * chunk_size < inputs.back()->size; ++index) {
+  }
+  // Small inputs get smaller chunks (down to 64 KiB): several per thread, and no need to touch
+  // megabytes of fresh buffer memory for a few kilobytes of data.
+  const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
+      bytes / (8 * std::max<std::size_t>(1, workers.size())), std::min<std::uint64_t>(
+      64 * 1024, options.chunk_size), std::max<std::uint64_t>(options.chunk_size, 64));
+  std::vector<ChunkRef> chunks;
+  for (std::size_t file = 0; file < inputs.size(); ++file) {
+    for (std::size_t index = 0; index * chunk_size < inputs[file]->size; ++index) {
       chunks.push_back({file, index});
     }
   }

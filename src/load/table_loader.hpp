@@ -22,14 +22,14 @@ public:
 
 protected:
   /// Called at the start of each line: forgets the texts made for the previous row.
-  void begin_row() { row_texts_.clear(); }
+  void begin_row() { texts_used_ = 0; }
 
   /// A string column, valid until the next row (not yet in the pool: rows that a filter drops
   /// must not grow it); warns on an unexpected type.
   std::string_view string_column(std::string_view name, const std::optional<json::element> &value,
                                  LineContext &context) {
     bool unexpected = false;
-    const std::string_view text = json::read_string(value, row_texts_.emplace_back(), unexpected);
+    const std::string_view text = json::read_string(value, next_text(), unexpected);
     if (unexpected) {
       context.warning(fmt::format("{} is {}, not a string; read as its JSON text", name,
                                   json::describe_type(*value)));
@@ -39,7 +39,7 @@ protected:
 
   /// A `tostring(d.Key)` value, valid until the next row.
   std::string_view dynamic_string(const std::optional<json::element> &value) {
-    return json::to_kusto_string(value, row_texts_.emplace_back());
+    return json::to_kusto_string(value, next_text());
   }
 
   /// A value of a row that is kept: stored in the partial table's pool.
@@ -65,7 +65,18 @@ protected:
   json::RowParser parser_;
   json::DynamicReader dynamic_;
   Table table_;
-  std::deque<std::string> row_texts_;
+
+private:
+  /// A scratch string for one value of the current row. The strings keep their capacity from row
+  /// to row, so reading a row allocates nothing once they have grown.
+  std::string &next_text() {
+    if (texts_used_ == texts_.size()) {
+      texts_.emplace_back(); // a deque: earlier strings do not move
+    }
+    return texts_[texts_used_++];
+  }
+  std::deque<std::string> texts_;
+  std::size_t texts_used_ = 0;
 };
 
 /// The raw pre-filter for "one of these values appears", or none (no set, or not usable).

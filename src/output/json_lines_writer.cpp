@@ -109,7 +109,9 @@ void write_mount(ObjectWriter &w, const UsbMount &m) {
 } // namespace
 
 std::string format_finding(const Finding &f) {
-  std::string out = "{";
+  std::string out;
+  out.reserve(4096); // a finding is typically 1-3 KB: grow once at most
+  out.push_back('{');
   ObjectWriter w(out);
   w.time("Alert_TimeGenerated", f.alert_time)
       .time("USB_TimeGenerated", f.usb_time)
@@ -150,7 +152,12 @@ std::string render_json_lines(const FindingTable &findings) {
                            b.finding->device_id, b.finding->usb_time.sort_key(),
                            std::string_view(b.text));
   });
+  std::size_t total = 0;
+  for (const Line &line : lines) {
+    total += line.text.size() + 1;
+  }
   std::string out;
+  out.reserve(total);
   for (const Line &line : lines) {
     out += line.text;
     out.push_back('\n');
