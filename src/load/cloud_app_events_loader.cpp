@@ -1,11 +1,9 @@
-// CloudAppEvents loader. With a filter, a line is skipped when its raw bytes cannot hold
-// "FileDownloaded" (RawPrefilter) or when On-Demand shows it is not a download by an
-// (AccountObjectId, IPAddress) pair that an alert names (QuickFields): any other download group
-// has no alert to join in stage 3. Other lines take the full, validating parse. RawEventData is
+// CloudAppEvents loader. With a filter, a line is parsed in full only if the cheap looks
+// (cheap_looks.hpp) leave it possible that it is a download by an (AccountObjectId, IPAddress)
+// pair that an alert names: any other download group has no alert to join in stage 3. RawEventData is
 // read as a dynamic (JSON or JSON text) and projected to tostring(UserId) and
 // tostring(SourceFileName).
-#include "load/prefilter.hpp"
-#include "load/quick_fields.hpp"
+#include "load/cheap_looks.hpp"
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/table/columns.hpp"
@@ -23,15 +21,15 @@ public:
   CloudAppEventsWorker(const TimeWindow &window, const CloudAppEventsFilter *filter,
                        bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
-        accounts_(value_prefilter(filter ? filter->account_object_ids : nullptr)) {}
+        looks_({std::string(column::ACTION_FILE_DOWNLOADED)},
+               filter ? filter->account_object_ids : nullptr,
+               {column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS}) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    if (filter_ && !validate_all_ && !may_admit(line)) {
-      return;
-    }
-    begin_row();
+    const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };
     simdjson::dom::object row;
-    if (!parser_.parse(line, context, row)) {
+    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
+        !parse_row(line, context, row)) {
       return;
     }
     const auto [time, action, application, account, ip, city, country, raw] = PICKER.pick(row);
@@ -72,29 +70,13 @@ private:
             filter_->account_ip_keys->contains(pair_key(account_object_id, ip_address)));
   }
 
-  /// The raw and On-Demand looks: false only when the row certainly is not admitted.
-  bool may_admit(std::string_view line) {
-    const RawMatch raw = prefilter_.scan(line);
-    if (raw != RawMatch::needle) {
-      return raw == RawMatch::escape;
-    }
-    if (accounts_ && accounts_->scan(line) == RawMatch::none) {
-      return false; // no alerted account in the line (which has no \u escape)
-    }
-    std::array<std::string_view, 3> values;
-    return !quick_.read(line, values) || admits(values[0], values[1], values[2]);
-  }
-
   static constexpr json::FieldPicker<8> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
       column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}};
   TimeWindow window_;
   const CloudAppEventsFilter *filter_;
   bool validate_all_;
-  RawPrefilter prefilter_{{std::string(column::ACTION_FILE_DOWNLOADED)}};
-  QuickFields<3> quick_{
-      std::array{column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS}};
-  std::optional<RawPrefilter> accounts_; ///< the alerted AccountObjectIds, when few enough
+  CheapLooks<3> looks_;
 };
 
 } // namespace

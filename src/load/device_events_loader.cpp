@@ -1,10 +1,9 @@
-// DeviceEvents loader. With a filter, a line is skipped when its raw bytes cannot hold
-// "UsbDriveMounted" (RawPrefilter) or when On-Demand shows it is not a mount on a device that
-// still has an alerted copy group (QuickFields); other lines take the full, validating parse.
+// DeviceEvents loader. With a filter, a line is parsed in full only if the cheap looks
+// (cheap_looks.hpp) leave it possible that it is a mount on a device that still has an alerted
+// copy group.
 // AdditionalFields is read as a dynamic (JSON or JSON text) and projected to tostring() of
 // DriveLetter, ProductName and Volume; a mount without a drive letter is dropped.
-#include "load/prefilter.hpp"
-#include "load/quick_fields.hpp"
+#include "load/cheap_looks.hpp"
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/table/columns.hpp"
@@ -16,15 +15,14 @@ class DeviceEventsWorker final : public TableWorker<DeviceEventsTable> {
 public:
   DeviceEventsWorker(const TimeWindow &window, const DeviceEventsFilter *filter, bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
-        devices_(value_prefilter(filter ? filter->device_ids : nullptr)) {}
+        looks_({std::string(column::ACTION_USB_DRIVE_MOUNTED)},
+               filter ? filter->device_ids : nullptr, {column::ACTION_TYPE, column::DEVICE_ID}) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    if (filter_ && !validate_all_ && !may_admit(line)) {
-      return;
-    }
-    begin_row();
+    const auto admit = [&](const auto &f) { return admits(f[0], f[1]); };
     simdjson::dom::object row;
-    if (!parser_.parse(line, context, row)) {
+    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
+        !parse_row(line, context, row)) {
       return;
     }
     const auto [time, action, device, additional] = PICKER.pick(row);
@@ -62,27 +60,12 @@ private:
            (!filter_->device_ids || filter_->device_ids->contains(device_id));
   }
 
-  /// The raw and On-Demand looks: false only when the row certainly is not admitted.
-  bool may_admit(std::string_view line) {
-    const RawMatch raw = prefilter_.scan(line);
-    if (raw != RawMatch::needle) {
-      return raw == RawMatch::escape;
-    }
-    if (devices_ && devices_->scan(line) == RawMatch::none) {
-      return false; // no listed DeviceId in the line (which has no \u escape)
-    }
-    std::array<std::string_view, 2> values;
-    return !quick_.read(line, values) || admits(values[0], values[1]);
-  }
-
   static constexpr json::FieldPicker<4> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}};
   TimeWindow window_;
   const DeviceEventsFilter *filter_;
   bool validate_all_;
-  RawPrefilter prefilter_{{std::string(column::ACTION_USB_DRIVE_MOUNTED)}};
-  QuickFields<2> quick_{std::array{column::ACTION_TYPE, column::DEVICE_ID}};
-  std::optional<RawPrefilter> devices_; ///< the listed DeviceIds, when few enough
+  CheapLooks<2> looks_;
 };
 
 } // namespace

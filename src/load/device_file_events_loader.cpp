@@ -1,13 +1,10 @@
-// DeviceFileEvents loader: the big table. With a filter, each line takes up to three looks:
-//   1. raw bytes (RawPrefilter): no "FileCreated"/"FileRenamed" and no `\u` escape -> skipped;
-//   2. On-Demand (QuickFields): ActionType, FileName and InitiatingProcessAccountUpn read
-//      without a DOM; a row the filter does not admit is skipped;
-//   3. the full DOM parse, which validates the line and reads every column.
+// DeviceFileEvents loader: the big table. With a filter, a line is parsed in full only if the
+// cheap looks (cheap_looks.hpp: raw "FileCreated"/"FileRenamed", raw UPNs, On-Demand) leave it
+// possible that the filter admits the row.
 // A row is admitted when its ActionType is FileCreated or FileRenamed, its FileName is in the
 // file list (ASCII case folded, as `in~` compares) and its InitiatingProcessAccountUpn is a
 // UserId of stage 3: no other copy group can join an alert.
-#include "load/prefilter.hpp"
-#include "load/quick_fields.hpp"
+#include "load/cheap_looks.hpp"
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/table/columns.hpp"
@@ -20,15 +17,15 @@ public:
   DeviceFileEventsWorker(const TimeWindow &window, const DeviceFileEventsFilter *filter,
                          bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
-        users_(value_prefilter(filter ? filter->user_ids : nullptr)) {}
+        looks_({std::string(column::ACTION_FILE_CREATED), std::string(column::ACTION_FILE_RENAMED)},
+               filter ? filter->user_ids : nullptr,
+               {column::ACTION_TYPE, column::FILE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN}) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    if (filter_ && !validate_all_ && !may_admit(line)) {
-      return;
-    }
-    begin_row();
+    const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };
     simdjson::dom::object row;
-    if (!parser_.parse(line, context, row)) {
+    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
+        !parse_row(line, context, row)) {
       return;
     }
     const auto [time, action, file, folder, device, device_name, upn, process_folder, parent] =
@@ -70,19 +67,6 @@ private:
            (!filter_->file_list || filter_->file_list->contains(file_name));
   }
 
-  /// Looks 1 and 2: false only when the row certainly is not admitted.
-  bool may_admit(std::string_view line) {
-    const RawMatch raw = prefilter_.scan(line);
-    if (raw != RawMatch::needle) {
-      return raw == RawMatch::escape;
-    }
-    if (users_ && users_->scan(line) == RawMatch::none) {
-      return false; // no alerted user's UPN in the line (which has no \u escape)
-    }
-    std::array<std::string_view, 3> values;
-    return !quick_.read(line, values) || admits(values[0], values[1], values[2]);
-  }
-
   static constexpr json::FieldPicker<9> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME, column::FOLDER_PATH,
       column::DEVICE_ID, column::DEVICE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN,
@@ -90,11 +74,7 @@ private:
   TimeWindow window_;
   const DeviceFileEventsFilter *filter_;
   bool validate_all_;
-  RawPrefilter prefilter_{{std::string(column::ACTION_FILE_CREATED),
-                           std::string(column::ACTION_FILE_RENAMED)}};
-  QuickFields<3> quick_{std::array{column::ACTION_TYPE, column::FILE_NAME,
-                                   column::INITIATING_PROCESS_ACCOUNT_UPN}};
-  std::optional<RawPrefilter> users_; ///< the UPNs of stage 3, when few enough
+  CheapLooks<3> looks_;
 };
 
 } // namespace

@@ -31,24 +31,6 @@ RawPrefilter::RawPrefilter(const std::vector<std::string> &needles) {
   }
 }
 
-std::optional<RawPrefilter> RawPrefilter::for_values(const std::vector<std::string_view> &values,
-                                                     std::size_t max_values) {
-  if (values.size() > max_values) {
-    return std::nullopt;
-  }
-  std::vector<std::string> needles;
-  for (const std::string_view value : values) {
-    const bool escapable = std::any_of(value.begin(), value.end(), [](char c) {
-      return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
-    });
-    if (value.size() < 2 || escapable) {
-      return std::nullopt;
-    }
-    needles.emplace_back(value);
-  }
-  return RawPrefilter(needles);
-}
-
 namespace {
 
 // A genuine `\u` escape at `pos` (the backslash): an odd run of backslashes ends there.

@@ -27,12 +27,6 @@ public:
   /// Needles must be at least 2 bytes long.
   explicit RawPrefilter(const std::vector<std::string> &needles);
 
-  /// A pre-filter for "the line holds one of these values as a string", or none when the raw
-  /// test would not be exact or cheap: more than `max_values` values, a value shorter than 2
-  /// bytes, or one with a byte JSON may escape (`"`, `\`, `/`, control bytes).
-  static std::optional<RawPrefilter> for_values(const std::vector<std::string_view> &values,
-                                                std::size_t max_values = 16);
-
   /// `line` must have LINE_PADDING (128) readable bytes after its end, as the scanner gives.
   RawMatch scan(std::string_view line) const;
 

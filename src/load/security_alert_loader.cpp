@@ -14,9 +14,8 @@ public:
   explicit SecurityAlertWorker(const TimeWindow &window) : window_(window) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    begin_row();
     simdjson::dom::object row;
-    if (!parser_.parse(line, context, row)) {
+    if (!parse_row(line, context, row)) {
       return;
     }
     const auto [time, name, status, entities] = PICKER.pick(row);

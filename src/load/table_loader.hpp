@@ -3,7 +3,6 @@
 #pragma once
 
 #include "load/json_values.hpp"
-#include "load/prefilter.hpp"
 #include "load/line_scanner.hpp"
 #include "usbexfil/table/source_tables.hpp"
 
@@ -21,8 +20,12 @@ public:
   Table take() { return std::move(table_); }
 
 protected:
-  /// Called at the start of each line: forgets the texts made for the previous row.
-  void begin_row() { texts_used_ = 0; }
+  /// Parses a line in full (forgetting the previous row's texts); false if it is malformed, which
+  /// `context` then reports.
+  bool parse_row(std::string_view line, LineContext &context, simdjson::dom::object &row) {
+    texts_used_ = 0;
+    return parser_.parse(line, context, row);
+  }
 
   /// A string column, valid until the next row (not yet in the pool: rows that a filter drops
   /// must not grow it); warns on an unexpected type.
@@ -78,14 +81,6 @@ private:
   std::deque<std::string> texts_;
   std::size_t texts_used_ = 0;
 };
-
-/// The raw pre-filter for "one of these values appears", or none (no set, or not usable).
-template <class Set> std::optional<RawPrefilter> value_prefilter(const Set *values) {
-  if (values == nullptr) {
-    return std::nullopt;
-  }
-  return RawPrefilter::for_values(std::vector<std::string_view>(values->begin(), values->end()));
-}
 
 /// Runs the scan with one worker per thread (made by `make()`) and merges their tables.
 template <class Table, class Make>

@@ -1,0 +1,67 @@
+// The looks a filtered scan takes at a line before the full, validating parse:
+//   1. the raw bytes (RawPrefilter): no kept ActionType value and no `\u` escape -> skip;
+//   2. the raw bytes again, for the few values of a pushed-down key (UPNs, AccountObjectIds,
+//      DeviceIds), when they are few enough and the line has no `\u` escape -> skip if absent;
+//   3. simdjson On-Demand (QuickFields) reads the filter's columns -> skip if not admitted.
+// Each look only ever answers "certainly not admitted" or "maybe"; "maybe" goes to the next look
+// and finally to the DOM parse, which decides and reports malformed lines.
+#pragma once
+
+#include "load/prefilter.hpp"
+#include "load/quick_fields.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace usbexfil {
+
+template <std::size_t N> class CheapLooks {
+public:
+  /// `actions`: the ActionType values kept; `values`: a pushed-down key's values (or null);
+  /// `fields`: the columns the filter reads, in the order `admit` takes them.
+  CheapLooks(const std::vector<std::string> &actions,
+             const std::unordered_set<std::string_view> *values,
+             const std::array<std::string_view, N> &fields)
+      : actions_(actions), quick_(fields) {
+    if (values != nullptr && values->size() <= MAX_VALUES &&
+        std::all_of(values->begin(), values->end(), is_raw_safe)) {
+      values_.emplace(std::vector<std::string>(values->begin(), values->end()));
+    }
+  }
+
+  /// False only when the row certainly is not admitted; `admit(fields)` is the filter.
+  template <class Admit> bool may_admit(std::string_view line, Admit admit) {
+    const RawMatch raw = actions_.scan(line);
+    if (raw != RawMatch::needle) {
+      return raw == RawMatch::escape;
+    }
+    if (values_ && values_->scan(line) == RawMatch::none) {
+      return false; // none of the values in a line without \u escapes
+    }
+    std::array<std::string_view, N> fields;
+    return !quick_.read(line, fields) || admit(fields);
+  }
+
+private:
+  /// Beyond this many values a SIMD test per value costs more than the On-Demand look.
+  static constexpr std::size_t MAX_VALUES = 16;
+
+  /// The raw text of a string equal to `value` is `value` itself only if it has no byte JSON may
+  /// escape; a value shorter than 2 bytes is no useful needle.
+  static bool is_raw_safe(std::string_view value) {
+    return value.size() >= 2 && std::none_of(value.begin(), value.end(), [](char c) {
+             return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
+           });
+  }
+
+  RawPrefilter actions_;
+  std::optional<RawPrefilter> values_;
+  QuickFields<N> quick_;
+};
+
+} // namespace usbexfil
