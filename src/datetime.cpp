@@ -40,7 +40,8 @@ int days_in_month(int year, int month) {
 
 // Days from 0001-01-01 to the given proleptic Gregorian date.
 std::int64_t days_from_civil(int year, int month, int day) {
-  static constexpr std::array<int, 12> BEFORE = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  static constexpr std::array<int, 12> BEFORE = {0,   31,  59,  90,  120, 151,
+                                                 181, 212, 243, 273, 304, 334};
   const std::int64_t y = year - 1;
   std::int64_t days = y * 365 + y / 4 - y / 100 + y / 400;
   days += BEFORE[static_cast<std::size_t>(month - 1)] + day - 1;
@@ -103,8 +104,8 @@ bool read_zone(std::string_view text, std::size_t pos, std::int64_t &offset_seco
 } // namespace
 
 Datetime parse_datetime(std::string_view text) {
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':') {
     return Datetime::null();
   }
   const int year = read_digits(text, 0, 4);

@@ -65,8 +65,8 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
   result.storage = storage;
   for (std::size_t t = 0; t < SOURCE_TABLE_COUNT; ++t) {
     if (files.paths[t].empty()) {
-      result.warnings.push_back(fmt::format("no {} file; the table is empty",
-                                            table_name(static_cast<SourceTable>(t))));
+      result.warnings.push_back(
+          fmt::format("no {} file; the table is empty", table_name(static_cast<SourceTable>(t))));
     }
   }
   const bool push = options.push_down;
@@ -93,8 +93,8 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
                                                push ? &download_filter : nullptr, scan, stats);
     result.tables.push_back(stats);
   } else {
-    result.tables.push_back(not_read(SourceTable::cloud_app_events,
-                                     files.of(SourceTable::cloud_app_events).size()));
+    result.tables.push_back(
+        not_read(SourceTable::cloud_app_events, files.of(SourceTable::cloud_app_events).size()));
   }
   s.downloads = timed_stage(result, "summarize_downloads", s.cloud_app_events.size(),
                             [&] { return summarize_downloads(s.cloud_app_events); });

@@ -1,9 +1,9 @@
 // The pipeline over every golden case and the demo: pushing filters into the scans, the thread
 // count and the chunk size (down to 64 bytes, which splits files at many places) never change
 // the findings.
+#include "test_support.hpp"
 #include "usbexfil/output/json_lines_writer.hpp"
 #include "usbexfil/pipeline.hpp"
-#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,7 +76,8 @@ TEST(Pipeline, PushedDownFiltersMaterializeFewerRows) {
 
 TEST(Pipeline, SkipsLaterTablesOnceNothingCanJoin) {
   usbexfil::testing::TempDir dir;
-  dir.write("SecurityAlert.jsonl", R"({"AlertName":"Something else","Entities":[]})" "\n");
+  dir.write("SecurityAlert.jsonl", R"({"AlertName":"Something else","Entities":[]})"
+                                   "\n");
   dir.write("CloudAppEvents.jsonl", "not even json\n");
   dir.write("DeviceFileEvents.jsonl", "not even json\n");
   PipelineResult result;

@@ -15,7 +15,8 @@ namespace usbexfil::testing {
 class TempDir {
 public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "usbexfil-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "usbexfil-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed");
     }

@@ -28,6 +28,7 @@ TEST(AsciiIstartsWith, TestsWholePrefix) {
 
 TEST(AppendJsonString, EscapesQuotesBackslashesAndControls) {
   std::string out;
-  append_json_string(out, "a\"b\\c\nd\te\x01" "é");
+  append_json_string(out, "a\"b\\c\nd\te\x01"
+                          "é");
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001é\"");
 }

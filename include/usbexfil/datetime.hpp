@@ -22,8 +22,12 @@ public:
   constexpr std::int64_t ticks() const { return ticks_; }
 
   /// Kusto comparison: false whenever either side is null.
-  friend constexpr bool operator<(Datetime a, Datetime b) { return both(a, b) && a.ticks_ < b.ticks_; }
-  friend constexpr bool operator<=(Datetime a, Datetime b) { return both(a, b) && a.ticks_ <= b.ticks_; }
+  friend constexpr bool operator<(Datetime a, Datetime b) {
+    return both(a, b) && a.ticks_ < b.ticks_;
+  }
+  friend constexpr bool operator<=(Datetime a, Datetime b) {
+    return both(a, b) && a.ticks_ <= b.ticks_;
+  }
   friend constexpr bool operator>=(Datetime a, Datetime b) { return b <= a; }
   /// Identity (null == null), for grouping and sorting; not a Kusto comparison.
   friend constexpr bool operator==(Datetime a, Datetime b) = default;

@@ -11,17 +11,17 @@ namespace usbexfil {
 
 /// One finding, with the columns of findings.md.
 struct Finding {
-  Datetime alert_time;                    ///< Alert_TimeGenerated
-  Datetime usb_time;                      ///< USB_TimeGenerated
-  std::string_view user_id;               ///< UserId
-  std::string_view aad_user_id;           ///< AADUserId
-  std::string_view device_id;             ///< DeviceId
-  std::string_view device_name;           ///< DeviceName
-  std::string_view ip_address;            ///< IPAddress
-  DownloadSummary downloads;              ///< CloudAppEvents_Details
-  FileCopySummary copies;                 ///< DeviceFileEvents_Details
-  UsbMount mount;                         ///< USB_Details
-  StringSet matched_files;                ///< USB_Drive_MatchedFiles
+  Datetime alert_time;          ///< Alert_TimeGenerated
+  Datetime usb_time;            ///< USB_TimeGenerated
+  std::string_view user_id;     ///< UserId
+  std::string_view aad_user_id; ///< AADUserId
+  std::string_view device_id;   ///< DeviceId
+  std::string_view device_name; ///< DeviceName
+  std::string_view ip_address;  ///< IPAddress
+  DownloadSummary downloads;    ///< CloudAppEvents_Details
+  FileCopySummary copies;       ///< DeviceFileEvents_Details
+  UsbMount mount;               ///< USB_Details
+  StringSet matched_files;      ///< USB_Drive_MatchedFiles
   std::string_view initiating_process_file_name;
   std::string_view initiating_process_folder_path;
   std::string_view host_name;

@@ -30,9 +30,9 @@ struct StageStats {
 /// The findings, with the statistics and diagnostics of the run.
 struct PipelineResult {
   FindingTable findings;
-  std::vector<LoadStats> tables;      ///< one per source table, in load order
-  std::vector<StageStats> stages;     ///< in run order
-  std::vector<std::string> warnings;  ///< run-level warnings (a table with no file)
+  std::vector<LoadStats> tables;       ///< one per source table, in load order
+  std::vector<StageStats> stages;      ///< in run order
+  std::vector<std::string> warnings;   ///< run-level warnings (a table with no file)
   std::shared_ptr<const void> storage; ///< keeps the tables the findings' strings point into
 };
 

@@ -19,7 +19,7 @@ std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) 
   auto log = spdlog::stderr_logger_st("usbexfil");
   log->set_pattern("usbexfil: %v");
   log->set_level(verbosity == usbexfil::cli::Verbosity::quiet ? spdlog::level::err
-                                                               : spdlog::level::info);
+                                                              : spdlog::level::info);
   return log;
 }
 

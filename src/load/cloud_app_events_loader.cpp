@@ -1,7 +1,7 @@
 // CloudAppEvents loader. With a filter, a line is parsed in full only if the cheap looks
 // (cheap_looks.hpp) leave it possible that it is a download by an (AccountObjectId, IPAddress)
-// pair that an alert names: any other download group has no alert to join in stage 3. RawEventData is
-// read as a dynamic (JSON or JSON text) and projected to tostring(UserId) and
+// pair that an alert names: any other download group has no alert to join in stage 3. RawEventData
+// is read as a dynamic (JSON or JSON text) and projected to tostring(UserId) and
 // tostring(SourceFileName).
 #include "load/cheap_looks.hpp"
 #include "load/table_loader.hpp"

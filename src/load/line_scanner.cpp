@@ -6,14 +6,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
-#include <exception>
+#include <cerrno>
 #include <cstring>
+#include <exception>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <map>
 #include <mutex>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -67,9 +67,7 @@ struct Buffer {
     capacity = target;
   }
   /// Zeroes the padding after `end`, where a parsed range stops.
-  void clear_padding_at(std::size_t end) {
-    std::memset(bytes.get() + end, 0, LINE_PADDING);
-  }
+  void clear_padding_at(std::size_t end) { std::memset(bytes.get() + end, 0, LINE_PADDING); }
 };
 
 /// Buffers kept between scans: a scan of the next table reuses the pages the last one touched
@@ -183,9 +181,9 @@ struct InputFile {
     const std::uint64_t end = std::min(size, offset + count);
     buffer.reserve(buffer.size + static_cast<std::size_t>(end - std::min(end, offset)));
     while (offset < end) {
-      const ssize_t got = ::pread(fd, buffer.data() + buffer.size,
-                                  static_cast<std::size_t>(end - offset),
-                                  static_cast<off_t>(offset));
+      const ssize_t got =
+          ::pread(fd, buffer.data() + buffer.size, static_cast<std::size_t>(end - offset),
+                  static_cast<off_t>(offset));
       if (got < 0 && errno == EINTR) {
         continue;
       }
@@ -316,9 +314,10 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   }
   // Small inputs get smaller chunks (down to 64 KiB): several per thread, and no need to touch
   // megabytes of fresh buffer memory for a few kilobytes of data.
-  const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
-      bytes / (8 * std::max<std::size_t>(1, workers.size())), std::min<std::uint64_t>(
-      64 * 1024, options.chunk_size), std::max<std::uint64_t>(options.chunk_size, 64));
+  const std::uint64_t chunk_size =
+      std::clamp<std::uint64_t>(bytes / (8 * std::max<std::size_t>(1, workers.size())),
+                                std::min<std::uint64_t>(64 * 1024, options.chunk_size),
+                                std::max<std::uint64_t>(options.chunk_size, 64));
   std::vector<ChunkRef> chunks;
   for (std::size_t file = 0; file < inputs.size(); ++file) {
     for (std::size_t index = 0; index * chunk_size < inputs[file]->size; ++index) {
@@ -340,7 +339,8 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
           break;
         }
         const ChunkRef &chunk = chunks[c];
-        const auto [first, last] = read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
+        const auto [first, last] =
+            read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
         buffer->clear_padding_at(last);
         book.add(chunk, ChunkWork::run(buffer->data() + first, buffer->data() + last,
                                        chunk.index == 0, worker));

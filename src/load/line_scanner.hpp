@@ -25,7 +25,7 @@ public:
   void warning(std::string message, std::uint64_t column = 0);
 
   struct Pending {
-    Diagnostic diagnostic;     ///< file and line are filled in by the scanner
+    Diagnostic diagnostic; ///< file and line are filled in by the scanner
     std::uint64_t line_in_chunk;
   };
 

@@ -63,7 +63,8 @@ struct Simd {
   static constexpr std::size_t WIDTH = 32;
   static std::uint64_t eq(const char *p, char c) {
     const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
-    return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(c))));
+    return static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(c))));
   }
 };
 #elif defined(__SSE2__)

@@ -32,8 +32,8 @@ public:
   }
 
 private:
-  static constexpr json::FieldPicker<4> PICKER{std::array{
-      column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES}};
+  static constexpr json::FieldPicker<4> PICKER{
+      std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES}};
   TimeWindow window_;
 };
 

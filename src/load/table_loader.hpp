@@ -59,8 +59,8 @@ protected:
       context.warning(fmt::format("{} \"{}\" is not a valid datetime; read as null", name,
                                   value->get_string().value_unsafe().substr(0, 64)));
     } else {
-      context.warning(fmt::format("{} is {}, not a string; read as null", name,
-                                  json::describe_type(*value)));
+      context.warning(
+          fmt::format("{} is {}, not a string; read as null", name, json::describe_type(*value)));
     }
     return time;
   }

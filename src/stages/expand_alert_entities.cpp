@@ -8,9 +8,9 @@
 // `tostring()` of a missing Address/AadUserId is "" and still pairs. `$ref` stubs have no Type.
 #include "usbexfil/stages/expand_alert_entities.hpp"
 
+#include "stages/hashing.hpp"
 #include "usbexfil/table/columns.hpp"
 #include "usbexfil/text.hpp"
-#include "stages/hashing.hpp"
 
 #include <simdjson.h>
 

@@ -13,8 +13,8 @@
 namespace usbexfil {
 
 UsbMountTable select_usb_mounts(const DeviceEventsTable &events) {
-  using Key = std::tuple<Datetime, std::string_view, std::string_view, std::string_view,
-                         std::string_view>;
+  using Key =
+      std::tuple<Datetime, std::string_view, std::string_view, std::string_view, std::string_view>;
   std::unordered_set<Key, TupleHash> seen;
   UsbMountTable mounts;
   for (std::size_t row = 0; row < events.size(); ++row) {

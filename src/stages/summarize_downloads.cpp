@@ -26,8 +26,8 @@ DownloadSummaryTable summarize_downloads(const CloudAppEventsTable &events) {
   DownloadSummaryTable summaries;
   groups.emit([&](const Key &key, Datetime start, Datetime end, StringSet files) {
     const auto &[application, account, user, ip, city, country] = key;
-    summaries.push_back({application, account, user, ip, city, country, start, end,
-                         std::move(files)});
+    summaries.push_back(
+        {application, account, user, ip, city, country, start, end, std::move(files)});
   });
   return summaries;
 }

@@ -130,7 +130,8 @@ public:
   u32 below(u32 n) { return static_cast<u32>(((eng_() >> 32) * n) >> 32); }
   // Uniform in [lo, hi) for 64-bit spans (modulo bias is negligible and deterministic).
   i64 range(i64 lo, i64 hi) {
-    if (hi <= lo) return lo;
+    if (hi <= lo)
+      return lo;
     return lo + static_cast<i64>(eng_() % static_cast<u64>(hi - lo));
   }
   // True with probability num/den.
@@ -144,10 +145,12 @@ public:
   }
   size_t weighted(std::span<const u32> w) {
     u32 total = 0;
-    for (u32 v : w) total += v;
+    for (u32 v : w)
+      total += v;
     u32 r = below(total);
     for (size_t i = 0; i < w.size(); ++i) {
-      if (r < w[i]) return i;
+      if (r < w[i])
+        return i;
       r -= w[i];
     }
     return w.size() - 1;
@@ -299,7 +302,8 @@ public:
       put(21, static_cast<u64>(rem % kSec), 7);
       n = 28;
     }
-    if (zulu) b[n++] = 'Z';
+    if (zulu)
+      b[n++] = 'Z';
     b[n++] = '"';
     s.append(b, static_cast<size_t>(n));
   }
@@ -355,23 +359,22 @@ public:
 // ------------------------------------------------------------------------------------------
 
 constexpr std::array<string_view, 64> kFirst = {
-    "avery",  "carol",  "ivan",   "lena",   "nora",   "gus",     "farah",   "chen",
-    "maria",  "james",  "olivia", "liam",   "emma",   "noah",    "sophia",  "lucas",
-    "mia",    "ethan",  "isla",   "omar",   "priya",  "raj",     "yuki",    "kenji",
-    "fatima", "ahmed",  "elena",  "marco",  "anna",   "pavel",   "sara",    "tomas",
-    "julia",  "diego",  "chloe",  "ben",    "grace",  "samuel",  "zoe",     "daniel",
-    "hannah", "leo",    "amara",  "kofi",   "ines",   "pedro",   "mei",     "wei",
-    "nina",   "oscar",  "ruth",   "victor", "alice",  "hugo",    "clara",   "felix",
-    "ingrid", "jonas",  "karin",  "lars",   "maya",   "nils",    "petra",   "quinn"};
+    "avery",  "carol",  "ivan",  "lena",  "nora",   "gus",   "farah",  "chen",   "maria", "james",
+    "olivia", "liam",   "emma",  "noah",  "sophia", "lucas", "mia",    "ethan",  "isla",  "omar",
+    "priya",  "raj",    "yuki",  "kenji", "fatima", "ahmed", "elena",  "marco",  "anna",  "pavel",
+    "sara",   "tomas",  "julia", "diego", "chloe",  "ben",   "grace",  "samuel", "zoe",   "daniel",
+    "hannah", "leo",    "amara", "kofi",  "ines",   "pedro", "mei",    "wei",    "nina",  "oscar",
+    "ruth",   "victor", "alice", "hugo",  "clara",  "felix", "ingrid", "jonas",  "karin", "lars",
+    "maya",   "nils",   "petra", "quinn"};
 constexpr std::array<string_view, 64> kLast = {
-    "lee",      "diaz",    "nagy",     "quispe",  "petrov",  "mensah",  "walsh",   "smith",
-    "garcia",   "muller",  "rossi",    "novak",   "kowalski","jensen",  "tanaka",  "kim",
-    "nguyen",   "patel",   "singh",    "okafor",  "silva",   "costa",   "dubois",  "martin",
-    "bernard",  "fischer", "weber",    "schmidt", "lopez",   "moreno",  "ivanova", "hansen",
-    "larsen",   "berg",    "lind",     "nielsen", "brown",   "wilson",  "taylor",  "clark",
-    "lewis",    "young",   "hall",     "allen",   "wright",  "scott",   "green",   "baker",
-    "adams",    "nelson",  "hill",     "campbell","mitchell","roberts", "carter",  "phillips",
-    "evans",    "turner",  "torres",   "parker",  "collins", "edwards", "stewart", "morris"};
+    "lee",     "diaz",    "nagy",   "quispe",   "petrov",   "mensah",  "walsh",   "smith",
+    "garcia",  "muller",  "rossi",  "novak",    "kowalski", "jensen",  "tanaka",  "kim",
+    "nguyen",  "patel",   "singh",  "okafor",   "silva",    "costa",   "dubois",  "martin",
+    "bernard", "fischer", "weber",  "schmidt",  "lopez",    "moreno",  "ivanova", "hansen",
+    "larsen",  "berg",    "lind",   "nielsen",  "brown",    "wilson",  "taylor",  "clark",
+    "lewis",   "young",   "hall",   "allen",    "wright",   "scott",   "green",   "baker",
+    "adams",   "nelson",  "hill",   "campbell", "mitchell", "roberts", "carter",  "phillips",
+    "evans",   "turner",  "torres", "parker",   "collins",  "edwards", "stewart", "morris"};
 
 // (base, preferred extension); the name pool is base + decoration + "." + extension.
 struct BaseName {
@@ -485,21 +488,21 @@ constexpr std::array<BaseName, 104> kBases = {{
     {"customer-feedback", "xlsx"},
 }};
 constexpr std::array<string_view, 30> kDecorations = {
-    "",          " (1)",      " (2)",     "_v2",      "_v3",      "-final",   " FINAL",
-    "_final_v2", "-draft",    "_old",     " - Copy",  "-2026",    "_2026-03", "_Mar",
-    "_EMEA",     "_APAC",     "_NA",      "-signed",  "_backup",  "_rev1",    "_internal",
-    "-confidential", "_team", "_summary", "-updated", "_new",     "_copy",    "_review",
-    "_export",   "_clean"};
+    "",         " (1)",      " (2)",      "_v2",           "_v3",     "-final",
+    " FINAL",   "_final_v2", "-draft",    "_old",          " - Copy", "-2026",
+    "_2026-03", "_Mar",      "_EMEA",     "_APAC",         "_NA",     "-signed",
+    "_backup",  "_rev1",     "_internal", "-confidential", "_team",   "_summary",
+    "-updated", "_new",      "_copy",     "_review",       "_export", "_clean"};
 constexpr std::array<string_view, 8> kAltExt = {"pdf", "xlsx", "docx", "pptx",
                                                 "csv", "zip",  "txt",  "pdf"};
 
-constexpr std::array<string_view, 8> kProjects = {"Apollo", "Phoenix", "Orion", "Atlas",
+constexpr std::array<string_view, 8> kProjects = {"Apollo", "Phoenix", "Orion",  "Atlas",
                                                   "Zephyr", "Helios",  "Nimbus", "Titan"};
 constexpr std::array<string_view, 8> kDepts = {"Finance", "HR",        "Sales", "Engineering",
                                                "Legal",   "Marketing", "IT",    "Operations"};
-constexpr std::array<string_view, 6> kMachineGroups = {
-    "Finance Workstations", "Sales Laptops", "Engineering", "UnassignedGroup", "Executives",
-    "Kiosks"};
+constexpr std::array<string_view, 6> kMachineGroups = {"Finance Workstations", "Sales Laptops",
+                                                       "Engineering",          "UnassignedGroup",
+                                                       "Executives",           "Kiosks"};
 
 struct Place {
   string_view city, cc, isp;
@@ -653,16 +656,26 @@ constexpr std::array<AlertKind, 6> kDecoyKinds = {
 
 string_view kind_name(AlertKind k) {
   switch (k) {
-  case AlertKind::Chain: return "chain";
-  case AlertKind::Resolved: return "decoy-resolved";
-  case AlertKind::EarlyCopy: return "decoy-copies-before-alert";
-  case AlertKind::CaseMismatch: return "decoy-upn-case-mismatch";
-  case AlertKind::MountBefore: return "decoy-mount-before-alert";
-  case AlertKind::WrongLetter: return "decoy-wrong-drive-letter";
-  case AlertKind::DownloadsAfter: return "decoy-downloads-after-alert";
-  case AlertKind::AlertOnly: return "alert-only";
-  case AlertKind::Orphan: return "orphan-alert";
-  case AlertKind::Other: return "other";
+  case AlertKind::Chain:
+    return "chain";
+  case AlertKind::Resolved:
+    return "decoy-resolved";
+  case AlertKind::EarlyCopy:
+    return "decoy-copies-before-alert";
+  case AlertKind::CaseMismatch:
+    return "decoy-upn-case-mismatch";
+  case AlertKind::MountBefore:
+    return "decoy-mount-before-alert";
+  case AlertKind::WrongLetter:
+    return "decoy-wrong-drive-letter";
+  case AlertKind::DownloadsAfter:
+    return "decoy-downloads-after-alert";
+  case AlertKind::AlertOnly:
+    return "alert-only";
+  case AlertKind::Orphan:
+    return "orphan-alert";
+  case AlertKind::Other:
+    return "other";
   }
   return "?";
 }
@@ -750,12 +763,14 @@ class TableFile {
 public:
   TableFile(const std::filesystem::path &path, i64 base_day) {
     f_ = std::fopen(path.string().c_str(), "wb");
-    if (f_ == nullptr) throw std::runtime_error(fmt::format("cannot create {}", path.string()));
+    if (f_ == nullptr)
+      throw std::runtime_error(fmt::format("cannot create {}", path.string()));
     out.base_day = base_day;
     out.s.reserve(kFlush + (1 << 20));
   }
   ~TableFile() {
-    if (f_ != nullptr) std::fclose(f_);
+    if (f_ != nullptr)
+      std::fclose(f_);
   }
   TableFile(const TableFile &) = delete;
   TableFile &operator=(const TableFile &) = delete;
@@ -764,7 +779,8 @@ public:
   void end(size_t start) {
     out.s.push_back('\n');
     stats.add(out.s.size() - start);
-    if (out.s.size() >= kFlush) flush();
+    if (out.s.size() >= kFlush)
+      flush();
   }
   void flush() {
     if (!out.s.empty() && std::fwrite(out.s.data(), 1, out.s.size(), f_) != out.s.size())
@@ -773,7 +789,8 @@ public:
   }
   void close() {
     flush();
-    if (std::fclose(f_) != 0) throw std::runtime_error("close failed");
+    if (std::fclose(f_) != 0)
+      throw std::runtime_error("close failed");
     f_ = nullptr;
   }
 
@@ -797,8 +814,8 @@ struct Options {
   bool histogram = false;
 };
 
-constexpr std::array<u32, 24> kHourWeights = {1, 1, 1, 1, 1, 2,  4,  7,  10, 11, 11, 10,
-                                              8, 10, 11, 11, 10, 8, 5, 3,  2,  2,  1, 1};
+constexpr std::array<u32, 24> kHourWeights = {1, 1,  1,  1,  1,  2, 4, 7, 10, 11, 11, 10,
+                                              8, 10, 11, 11, 10, 8, 5, 3, 2,  2,  1,  1};
 
 class Generator {
 public:
@@ -825,8 +842,8 @@ private:
                 string_view prev_folder, string_view origin_url);
   void background_file_row(TableFile &tf, const Device &d, Rng &r, i64 t);
   void device_event_row(TableFile &tf, const Device &d, Rng &r, i64 t, const SchedEvent *ev);
-  void cloud_row(TableFile &tf, const User &u, Rng &r, i64 t, string_view action,
-                 string_view name, string_view ip, const Place &place, int app);
+  void cloud_row(TableFile &tf, const User &u, Rng &r, i64 t, string_view action, string_view name,
+                 string_view ip, const Place &place, int app);
   void alert_row(TableFile &tf, const Alert &a, Rng &r);
 
   void noise_name(Rng &r, string &out, bool system);
@@ -867,9 +884,11 @@ void Generator::build_pool() {
     for (size_t bi = 0; bi < kBases.size(); ++bi) {
       const u64 h = hash_of(0x9001, bi, di); // fixed: the pool does not depend on the seed
       string_view ext = kBases[bi].ext;
-      if (di != 0 && h % 10 < 3) ext = kAltExt[(h >> 8) % kAltExt.size()];
+      if (di != 0 && h % 10 < 3)
+        ext = kAltExt[(h >> 8) % kAltExt.size()];
       string n = fmt::format("{}{}.{}", kBases[bi].base, kDecorations[di], ext);
-      if (seen.insert(n).second) pool_.push_back(std::move(n));
+      if (seen.insert(n).second)
+        pool_.push_back(std::move(n));
     }
   }
 }
@@ -882,7 +901,8 @@ void Generator::build_users() {
     const u32 b = (i / 64 % 64 + a * 5) % 64;
     const u32 gen = i / 4096;
     u.local = fmt::format("{}.{}", kFirst[a], kLast[b]);
-    if (gen > 0) u.local += fmt::format("{}", gen + 1);
+    if (gen > 0)
+      u.local += fmt::format("{}", gen + 1);
     u.acct = fmt::format("{}{}", kFirst[a], kLast[b]);
     string fa(kFirst[a]), lb(kLast[b]);
     fa[0] = static_cast<char>(fa[0] - 'a' + 'A');
@@ -915,10 +935,18 @@ void Generator::build_devices() {
     o.hex(hash_of(seed_, 0x4447, i), 8);
     d.id = std::move(o.s);
     switch (i % 4) {
-    case 0: d.name = fmt::format("ws-{:05}.corp.contoso.com", i + 100); break;
-    case 1: d.name = fmt::format("lt-{:05}.corp.contoso.com", i + 100); break;
-    case 2: d.name = fmt::format("DESKTOP-{:05X}{}", (h2 >> 20) & 0xfffff, i); break;
-    default: d.name = fmt::format("lt-{:05}.eu.fabrikam.com", i + 100); break;
+    case 0:
+      d.name = fmt::format("ws-{:05}.corp.contoso.com", i + 100);
+      break;
+    case 1:
+      d.name = fmt::format("lt-{:05}.corp.contoso.com", i + 100);
+      break;
+    case 2:
+      d.name = fmt::format("DESKTOP-{:05X}{}", (h2 >> 20) & 0xfffff, i);
+      break;
+    default:
+      d.name = fmt::format("lt-{:05}.eu.fabrikam.com", i + 100);
+      break;
     }
     d.group = kMachineGroups[(h >> 40) % kMachineGroups.size()];
     d.user = i % opt_.users;
@@ -928,7 +956,8 @@ void Generator::build_devices() {
 // Spread `total` events over 24 hours with kHourWeights; deterministic stochastic rounding.
 u32 Generator::hourly_count(u64 h, u32 total, int hour) {
   u32 wsum = 0;
-  for (u32 w : kHourWeights) wsum += w;
+  for (u32 w : kHourWeights)
+    wsum += w;
   const u64 scaled = static_cast<u64>(total) * kHourWeights[static_cast<size_t>(hour)];
   const u64 whole = scaled / wsum;
   const u64 frac = scaled % wsum;
@@ -963,9 +992,11 @@ void Generator::plan_scenario(Alert &a, Rng &r) {
   a.ndownloads = 25 + static_cast<int>(r.below(36));
   const i64 dl_start = a.t - r.range(35 * kMin, 75 * kMin);
   i64 dl_end = a.t - r.range(2 * kMin, 8 * kMin);
-  if (a.kind == AlertKind::DownloadsAfter) dl_end = a.t + r.range(3 * kMin, 15 * kMin);
+  if (a.kind == AlertKind::DownloadsAfter)
+    dl_end = a.t + r.range(3 * kMin, 15 * kMin);
   std::vector<i64> times(static_cast<size_t>(a.ndownloads));
-  for (auto &t : times) t = r.range(dl_start, dl_end);
+  for (auto &t : times)
+    t = r.range(dl_start, dl_end);
   std::sort(times.begin(), times.end());
   times.back() = dl_end; // the group's end time is exactly dl_end
   a.dl_end = dl_end;
@@ -988,7 +1019,8 @@ void Generator::plan_scenario(Alert &a, Rng &r) {
     f.planted = true;
     dev.files.push_back(std::move(f));
   }
-  if (a.kind == AlertKind::AlertOnly) return;
+  if (a.kind == AlertKind::AlertOnly)
+    return;
 
   // Copies to the drive.
   std::vector<u32> distinct = names;
@@ -1003,7 +1035,8 @@ void Generator::plan_scenario(Alert &a, Rng &r) {
       "", "Backup\\", "Docs\\", "New folder\\", "work\\", "transfer\\", "2026\\"};
   const string_view sub = r.pick(kDriveFolders);
   string copy_letter = a.letter;
-  if (a.kind == AlertKind::WrongLetter) copy_letter = "G:";
+  if (a.kind == AlertKind::WrongLetter)
+    copy_letter = "G:";
 
   i64 mount = a.t + r.range(2 * kMin, 40 * kMin);
   i64 copy_start = mount + r.range(15 * kSec, 90 * kSec);
@@ -1048,7 +1081,8 @@ void Generator::plan_scenario(Alert &a, Rng &r) {
     f.proc = a.copy_proc;
     f.name = pool_[distinct[i]];
     f.folder = copy_letter + "\\" + string(sub);
-    if (!f.folder.empty() && f.folder.back() == '\\') f.folder.pop_back();
+    if (!f.folder.empty() && f.folder.back() == '\\')
+      f.folder.pop_back();
     f.planted = true;
     dev.files.push_back(std::move(f));
   }
@@ -1061,7 +1095,8 @@ void Generator::plan_alerts() {
   Rng r(hash_of(seed_, 0x504C414E));
   const u32 eligible = std::min(opt_.devices, opt_.users); // users 0..eligible-1 own a device
   std::vector<u32> order(eligible);
-  for (u32 i = 0; i < eligible; ++i) order[i] = i;
+  for (u32 i = 0; i < eligible; ++i)
+    order[i] = i;
   for (size_t i = order.size(); i > 1; --i)
     std::swap(order[i - 1], order[r.below(static_cast<u32>(i))]);
 
@@ -1069,10 +1104,14 @@ void Generator::plan_alerts() {
   const u32 ndecoys = std::max<u32>(static_cast<u32>(kDecoyKinds.size()), k);
   const u32 nonly = std::max<u32>(1, k / 2);
   std::vector<AlertKind> kinds;
-  for (u32 i = 0; i < k; ++i) kinds.push_back(AlertKind::Chain);
-  for (u32 i = 0; i < ndecoys; ++i) kinds.push_back(kDecoyKinds[i % kDecoyKinds.size()]);
-  for (u32 i = 0; i < nonly; ++i) kinds.push_back(AlertKind::AlertOnly);
-  if (kinds.size() > eligible) kinds.resize(eligible);
+  for (u32 i = 0; i < k; ++i)
+    kinds.push_back(AlertKind::Chain);
+  for (u32 i = 0; i < ndecoys; ++i)
+    kinds.push_back(kDecoyKinds[i % kDecoyKinds.size()]);
+  for (u32 i = 0; i < nonly; ++i)
+    kinds.push_back(AlertKind::AlertOnly);
+  if (kinds.size() > eligible)
+    kinds.resize(eligible);
 
   for (size_t i = 0; i < kinds.size(); ++i) {
     Alert a;
@@ -1080,13 +1119,13 @@ void Generator::plan_alerts() {
     a.user = order[i];
     a.device = a.user; // the user's first device
     a.name = string(kMassDownload);
-    a.status = a.kind == AlertKind::Resolved ? "Resolved"
-                                             : (r.chance(1, 3) ? "InProgress" : "New");
+    a.status = a.kind == AlertKind::Resolved ? "Resolved" : (r.chance(1, 3) ? "InProgress" : "New");
     a.t = 8 * kHour + r.range(0, 9 * kHour);
     a.ip = fmt::format("198.51.{}.{}", 100 + i / 250, 1 + i % 250);
     a.place = r.pick(kOddPlaces);
     a.app = r.chance(2, 3) ? 0 : 1;
-    if (a.kind == AlertKind::Chain) ++chains_;
+    if (a.kind == AlertKind::Chain)
+      ++chains_;
     alerts_.push_back(std::move(a));
   }
   for (size_t i = 0; i < alerts_.size(); ++i) {
@@ -1103,7 +1142,8 @@ void Generator::plan_alerts() {
       const size_t at = u.cloud_id.find('@');
       u.cloud_id[at + 1] = static_cast<char>(u.cloud_id[at + 1] - 'a' + 'A');
     }
-    for (u32 d = a.user; d < opt_.devices; d += opt_.users) devices_[d].alert_time = a.t;
+    for (u32 d = a.user; d < opt_.devices; d += opt_.users)
+      devices_[d].alert_time = a.t;
     plan_scenario(a, r);
   }
 
@@ -1156,14 +1196,15 @@ void Generator::plan_mounts() {
     for (u32 i = 0; i < n; ++i) {
       const i64 t = r.range(6 * kHour, 21 * kHour);
       string_view letter = kLetters[r.weighted(kLetterWeights)];
-      if (alerted && t >= d.alert_time) letter = r.pick(kSafeLetters); // guard B3
+      if (alerted && t >= d.alert_time)
+        letter = r.pick(kSafeLetters); // guard B3
       const i64 t_unmount = t + r.range(3 * kMin, 120 * kMin);
       add_mount(d, t, t_unmount, letter, r);
       if (!alerted && r.chance(2, 5)) { // removable copies of common names (guard B1)
         const u32 ncopy = 1 + r.below(8);
         i64 ct = t + r.range(20 * kSec, 3 * kMin);
-        static constexpr std::array<string_view, 5> kSub = {"", "\\Backup", "\\Docs",
-                                                            "\\work", "\\Photos"};
+        static constexpr std::array<string_view, 5> kSub = {"", "\\Backup", "\\Docs", "\\work",
+                                                            "\\Photos"};
         const string_view sub = r.pick(kSub);
         for (u32 c = 0; c < ncopy && ct < t_unmount; ++c) {
           SchedFile f;
@@ -1193,15 +1234,16 @@ void Generator::plan_mounts() {
 void Generator::build() {
   i64 y = 0;
   unsigned m = 0, d = 0;
-  if (std::sscanf(opt_.date.c_str(), "%4ld-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12 ||
-      d < 1 || d > 31)
+  if (std::sscanf(opt_.date.c_str(), "%4ld-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+      d > 31)
     throw std::runtime_error("--date must be YYYY-MM-DD");
   base_day_ = days_from_civil(y, m, d);
   {
     i64 yy = 0;
     unsigned mm = 0, dd = 0;
     civil_from_days(base_day_, yy, mm, dd);
-    if (yy != y || mm != m || dd != d) throw std::runtime_error("--date is not a real day");
+    if (yy != y || mm != m || dd != d)
+      throw std::runtime_error("--date is not a real day");
   }
   seed_ = splitmix(opt_.seed ^ 0x75736265786669ull);
   tenant_ = guid_string(hash_of(seed_, 0x54454E), hash_of(seed_, 0x54454F));
@@ -1218,10 +1260,12 @@ void Generator::build() {
 // ------------------------------------------------------------------------------------------
 
 bool iequal_prefix(string_view s, string_view prefix) {
-  if (prefix.size() > s.size()) return false;
+  if (prefix.size() > s.size())
+    return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
     auto lo = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    if (lo(s[i]) != lo(prefix[i])) return false;
+    if (lo(s[i]) != lo(prefix[i]))
+      return false;
   }
   return true;
 }
@@ -1229,7 +1273,8 @@ bool iequal_prefix(string_view s, string_view prefix) {
 string ascii_lower(string_view s) {
   string r(s);
   for (char &c : r)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c + 32);
   return r;
 }
 
@@ -1244,12 +1289,16 @@ int Generator::expected_findings() const {
   std::vector<Row> stage3;
   std::set<string> file_list; // lower-cased
   for (const Alert &a : alerts_) {
-    if (a.name != kMassDownload || a.status == "Resolved") continue;
-    if (a.kind == AlertKind::Orphan || a.kind == AlertKind::Other) continue;
-    if (a.dl_end > a.t) continue;
+    if (a.name != kMassDownload || a.status == "Resolved")
+      continue;
+    if (a.kind == AlertKind::Orphan || a.kind == AlertKind::Other)
+      continue;
+    if (a.dl_end > a.t)
+      continue;
     stage3.push_back({a.t, users_[a.user].cloud_id});
     for (const SchedCloud &c : cloud_sched_[a.user])
-      if (&alerts_[static_cast<size_t>(c.alert)] == &a) file_list.insert(ascii_lower(pool_[c.name]));
+      if (&alerts_[static_cast<size_t>(c.alert)] == &a)
+        file_list.insert(ascii_lower(pool_[c.name]));
   }
   // Stage 4: scheduled FileCreated/FileRenamed rows whose name is in the file list, grouped by
   // (UPN, device, process). Background rows cannot change these groups' start times (B2) and
@@ -1262,25 +1311,30 @@ int Generator::expected_findings() const {
   for (const Row &row : stage3) {
     for (u32 di = 0; di < opt_.devices; ++di) {
       const Device &d = devices_[di];
-      if (users_[d.user].upn != row.user_id) continue; // the join is case-sensitive
+      if (users_[d.user].upn != row.user_id)
+        continue; // the join is case-sensitive
       std::map<int, Group> groups;
       for (const SchedFile &f : d.files) {
-        if (f.action != kCreated && f.action != kRenamed) continue;
-        if (!file_list.contains(ascii_lower(f.name))) continue;
+        if (f.action != kCreated && f.action != kRenamed)
+          continue;
+        if (!file_list.contains(ascii_lower(f.name)))
+          continue;
         Group &g = groups[f.proc];
         g.start = std::min(g.start, f.t);
         g.paths.push_back(f.folder + "\\" + f.name);
       }
       for (const auto &[proc, g] : groups) {
-        if (g.start < row.t) continue;
+        if (g.start < row.t)
+          continue;
         // Stage 5-6: every mount on the device at or after the alert whose letter prefixes
         // at least one path of the group is one finding.
         for (const SchedEvent &e : d.events) {
-          if (e.kind != kEvMount || e.t < row.t || e.letter.empty()) continue;
-          const bool any = std::any_of(g.paths.begin(), g.paths.end(), [&](const string &p) {
-            return iequal_prefix(p, e.letter);
-          });
-          if (any) ++findings;
+          if (e.kind != kEvMount || e.t < row.t || e.letter.empty())
+            continue;
+          const bool any = std::any_of(g.paths.begin(), g.paths.end(),
+                                       [&](const string &p) { return iequal_prefix(p, e.letter); });
+          if (any)
+            ++findings;
         }
       }
     }
@@ -1298,33 +1352,87 @@ void Generator::noise_name(Rng &r, string &out, bool system) {
   o.s.swap(out);
   if (system) {
     switch (r.below(8)) {
-    case 0: o.lit("MpCmdRun.log"); break;
-    case 1: o.lit("edb"); o.hex(r.bits(), 5); o.lit(".log"); break;
-    case 2: o.lit("MPLog-20260310-"); o.num(100000 + r.below(900000)); o.lit(".log"); break;
-    case 3: o.hex(r.bits(), 16); o.hex(r.bits(), 16); o.lit(".cab"); break;
-    case 4: o.lit("tmp"); o.hex(r.bits(), 4); o.lit(".tmp"); break;
-    case 5: o.lit("SRUDB.dat"); break;
-    case 6: o.lit("Diagnosis_"); o.hex(r.bits(), 8); o.lit(".etl"); break;
-    default: o.lit("CbsPersist_20260310"); o.num(r.below(999999)); o.lit(".log"); break;
+    case 0:
+      o.lit("MpCmdRun.log");
+      break;
+    case 1:
+      o.lit("edb");
+      o.hex(r.bits(), 5);
+      o.lit(".log");
+      break;
+    case 2:
+      o.lit("MPLog-20260310-");
+      o.num(100000 + r.below(900000));
+      o.lit(".log");
+      break;
+    case 3:
+      o.hex(r.bits(), 16);
+      o.hex(r.bits(), 16);
+      o.lit(".cab");
+      break;
+    case 4:
+      o.lit("tmp");
+      o.hex(r.bits(), 4);
+      o.lit(".tmp");
+      break;
+    case 5:
+      o.lit("SRUDB.dat");
+      break;
+    case 6:
+      o.lit("Diagnosis_");
+      o.hex(r.bits(), 8);
+      o.lit(".etl");
+      break;
+    default:
+      o.lit("CbsPersist_20260310");
+      o.num(r.below(999999));
+      o.lit(".log");
+      break;
     }
   } else {
     switch (r.below(9)) {
-    case 0: o.lit("~$"); o.lit(pool_[r.skewed(static_cast<u32>(pool_.size()))]); break;
-    case 1: o.lit("~WRL"); o.hex(r.bits(), 4); o.lit(".tmp"); break;
-    case 2: o.lit("f_"); o.hex(r.bits(), 6); break;
-    case 3: o.lit("thumbcache_"); o.num(16u << r.below(6)); o.lit(".db"); break;
-    case 4: o.lit("desktop.ini"); break;
-    case 5: o.lit("Cookies-journal"); break;
-    case 6: o.lit(pool_[r.skewed(static_cast<u32>(pool_.size()))]); o.lit(".lnk"); break;
-    case 7: o.lit("index.dat"); break;
-    default: o.lit("tmp"); o.hex(r.bits(), 4); o.lit(".tmp"); break;
+    case 0:
+      o.lit("~$");
+      o.lit(pool_[r.skewed(static_cast<u32>(pool_.size()))]);
+      break;
+    case 1:
+      o.lit("~WRL");
+      o.hex(r.bits(), 4);
+      o.lit(".tmp");
+      break;
+    case 2:
+      o.lit("f_");
+      o.hex(r.bits(), 6);
+      break;
+    case 3:
+      o.lit("thumbcache_");
+      o.num(16u << r.below(6));
+      o.lit(".db");
+      break;
+    case 4:
+      o.lit("desktop.ini");
+      break;
+    case 5:
+      o.lit("Cookies-journal");
+      break;
+    case 6:
+      o.lit(pool_[r.skewed(static_cast<u32>(pool_.size()))]);
+      o.lit(".lnk");
+      break;
+    case 7:
+      o.lit("index.dat");
+      break;
+    default:
+      o.lit("tmp");
+      o.hex(r.bits(), 4);
+      o.lit(".tmp");
+      break;
     }
   }
   out.swap(o.s);
 }
 
-void Generator::user_folder(Rng &r, const User &u, FolderKind kind, bool pool_name,
-                            string &out) {
+void Generator::user_folder(Rng &r, const User &u, FolderKind kind, bool pool_name, string &out) {
   out.assign("C:\\Users\\");
   out.append(u.local);
   auto project = [&] { return kProjects[r.below(kProjects.size())]; };
@@ -1346,9 +1454,16 @@ void Generator::user_folder(Rng &r, const User &u, FolderKind kind, bool pool_na
   case kOneDrive:
     out.append(u.domain == "contoso.com" ? "\\OneDrive - Contoso" : "\\OneDrive - Fabrikam");
     switch (r.below(3)) {
-    case 0: out.append("\\Documents"); break;
-    case 1: out.append("\\Desktop"); break;
-    default: out.append("\\Shared\\"); out.append(project()); break;
+    case 0:
+      out.append("\\Documents");
+      break;
+    case 1:
+      out.append("\\Desktop");
+      break;
+    default:
+      out.append("\\Shared\\");
+      out.append(project());
+      break;
     }
     return;
   case kTeams:
@@ -1370,17 +1485,32 @@ void Generator::user_folder(Rng &r, const User &u, FolderKind kind, bool pool_na
   default:
     switch (r.below(9)) {
     case 0:
-    case 1: out.append("\\Documents"); break;
-    case 2: out.append("\\Desktop"); break;
-    case 3: out.append("\\Downloads"); break;
-    case 4: out.append("\\Documents\\Projects\\"); out.append(project()); break;
-    case 5: out.append("\\OneDrive - Contoso\\Documents"); break;
-    case 6: out.append("\\AppData\\Local\\Temp"); break;
+    case 1:
+      out.append("\\Documents");
+      break;
+    case 2:
+      out.append("\\Desktop");
+      break;
+    case 3:
+      out.append("\\Downloads");
+      break;
+    case 4:
+      out.append("\\Documents\\Projects\\");
+      out.append(project());
+      break;
+    case 5:
+      out.append("\\OneDrive - Contoso\\Documents");
+      break;
+    case 6:
+      out.append("\\AppData\\Local\\Temp");
+      break;
     case 7:
       out.assign("\\\\fs01.corp.contoso.com\\share\\");
       out.append(kDepts[r.below(kDepts.size())]);
       break;
-    default: out.append("\\Documents\\Archive\\2025"); break;
+    default:
+      out.append("\\Documents\\Archive\\2025");
+      break;
     }
     return;
   }
@@ -1523,14 +1653,16 @@ void Generator::background_file_row(TableFile &tf, const Device &d, Rng &r, i64 
   const bool sys = r.chance(22, 100);
   int proc = sys ? 14 + static_cast<int>(r.weighted(kSysProcWeights))
                  : static_cast<int>(r.weighted(kUserProcWeights));
-  if (proc == d.forbid_proc && t < d.forbid_until) proc = kExcel; // guard B2
+  if (proc == d.forbid_proc && t < d.forbid_until)
+    proc = kExcel; // guard B2
   const int action = static_cast<int>(r.weighted(kFileActionWeights));
   const bool pool_name = sys ? r.chance(15, 100) : r.chance(85, 100);
   if (pool_name) {
     name_ = pool_[r.skewed(static_cast<u32>(pool_.size()))];
     if (r.chance(1, 40)) { // the same name in another case ("REPORT.DOCX")
       for (char &c : name_)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+        if (c >= 'a' && c <= 'z')
+          c = static_cast<char>(c - 32);
     }
   } else {
     noise_name(r, name_, sys);
@@ -1576,13 +1708,23 @@ void Generator::background_file_row(TableFile &tf, const Device &d, Rng &r, i64 
 
 void Generator::device_event_row(TableFile &tf, const Device &d, Rng &r, i64 t,
                                  const SchedEvent *ev) {
-  static constexpr std::array<string_view, 17> kActions = {
-      "NamedPipeEvent",          "ProcessCreatedUsingWmiQuery", "DpapiAccessed",
-      "ScreenshotTaken",         "AntivirusScanCompleted",      "BrowserLaunchedToOpenUrl",
-      "GetClipboardData",        "CreateRemoteThreadApiCall",   "OpenProcessApiCall",
-      "PowerShellCommand",       "LdapSearch",                  "ShellLinkCreateFileEvent",
-      "DnsQueryResponse",        "PnpDeviceBlocked",            "UsbDriveDriveLetterChanged",
-      "AntivirusDetection",      "ReadProcessMemoryApiCall"};
+  static constexpr std::array<string_view, 17> kActions = {"NamedPipeEvent",
+                                                           "ProcessCreatedUsingWmiQuery",
+                                                           "DpapiAccessed",
+                                                           "ScreenshotTaken",
+                                                           "AntivirusScanCompleted",
+                                                           "BrowserLaunchedToOpenUrl",
+                                                           "GetClipboardData",
+                                                           "CreateRemoteThreadApiCall",
+                                                           "OpenProcessApiCall",
+                                                           "PowerShellCommand",
+                                                           "LdapSearch",
+                                                           "ShellLinkCreateFileEvent",
+                                                           "DnsQueryResponse",
+                                                           "PnpDeviceBlocked",
+                                                           "UsbDriveDriveLetterChanged",
+                                                           "AntivirusDetection",
+                                                           "ReadProcessMemoryApiCall"};
   static constexpr std::array<u32, 17> kWeights = {14, 6, 8, 5, 4, 8, 6, 4, 8,
                                                    6,  5, 6, 8, 1, 1, 1, 4};
   const User &u = users_[d.user];
@@ -1673,8 +1815,9 @@ void Generator::device_event_row(TableFile &tf, const Device &d, Rng &r, i64 t,
       proc = kExplorer;
       break;
     case 12:
-      af_.lit("\"DnsQueryString\":\"login.microsoftonline.com\",\"DnsQueryResult\":[{\"DnsQueryType\":"
-              "1,\"DnsQueryTypeName\":\"A\",\"DnsQueryResult\":\"20.190.151.7\"}]");
+      af_.lit(
+          "\"DnsQueryString\":\"login.microsoftonline.com\",\"DnsQueryResult\":[{\"DnsQueryType\":"
+          "1,\"DnsQueryTypeName\":\"A\",\"DnsQueryResult\":\"20.190.151.7\"}]");
       break;
     case 14:
       af_.lit("\"DriveLetter\":\"");
@@ -1779,7 +1922,8 @@ void Generator::cloud_row(TableFile &tf, const User &u, Rng &r, i64 t, string_vi
   if (file) {
     if (app == 1) {
       url_ = "https://contoso-my.sharepoint.com/personal/";
-      for (char c : u.local) url_.push_back(c == '.' ? '_' : c);
+      for (char c : u.local)
+        url_.push_back(c == '.' ? '_' : c);
       url_ += "_contoso_com/Documents/";
     } else {
       url_ = "https://contoso.sharepoint.com/sites/";
@@ -1888,7 +2032,8 @@ void Generator::cloud_row(TableFile &tf, const User &u, Rng &r, i64 t, string_vi
     o.lit(",\"SiteUrl\":\"");
     if (app == 1) {
       o.lit("https://contoso-my.sharepoint.com/personal/");
-      for (char c : u.local) o.ch(c == '.' ? '_' : c);
+      for (char c : u.local)
+        o.ch(c == '.' ? '_' : c);
       o.lit("_contoso_com/");
     } else {
       o.lit("https://contoso.sharepoint.com/sites/");
@@ -1939,8 +2084,9 @@ void Generator::cloud_row(TableFile &tf, const User &u, Rng &r, i64 t, string_vi
     o.guid(r);
     o.lit(",\"MailboxOwnerUPN\":");
     o.str(u.upn);
-    o.lit(",\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"},{\"Name\":"
-          "\"IsThrottled\",\"Value\":\"False\"}],\"OrganizationName\":\"contoso.onmicrosoft.com\"}");
+    o.lit(
+        ",\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"},{\"Name\":"
+        "\"IsThrottled\",\"Value\":\"False\"}],\"OrganizationName\":\"contoso.onmicrosoft.com\"}");
   }
   o.key("AdditionalFields");
   o.lit("{\"IsSatelliteProvider\":false}");
@@ -2061,11 +2207,13 @@ void Generator::write(const std::filesystem::path &dir) {
 
   {
     std::vector<size_t> order(alerts_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return alerts_[a].t < alerts_[b].t; });
     Rng r(hash_of(seed_, 0x414C));
-    for (size_t i : order) alert_row(sa, alerts_[i], r);
+    for (size_t i : order)
+      alert_row(sa, alerts_[i], r);
   }
 
   struct Ev {
@@ -2075,9 +2223,10 @@ void Generator::write(const std::filesystem::path &dir) {
   std::vector<Ev> evs;
   std::vector<size_t> cloud_cur(users_.size(), 0);
   static constexpr std::array<string_view, 11> kCloudActions = {
-      "FileDownloaded", "FileAccessed",          "FileModified",   "FileUploaded",
-      "FilePreviewed",  "FileSyncDownloadedFull", "FileAccessedExtended", "UserLoggedIn",
-      "MailItemsAccessed", "SharingSet",         "FileDeleted"};
+      "FileDownloaded",       "FileAccessed",  "FileModified",
+      "FileUploaded",         "FilePreviewed", "FileSyncDownloadedFull",
+      "FileAccessedExtended", "UserLoggedIn",  "MailItemsAccessed",
+      "SharingSet",           "FileDeleted"};
   static constexpr std::array<u32, 11> kCloudWeights = {20, 22, 12, 10, 8, 5, 5, 6, 5, 4, 3};
 
   for (int hour = 0; hour < 24; ++hour) {
@@ -2092,7 +2241,8 @@ void Generator::write(const std::filesystem::path &dir) {
         const u32 total = static_cast<u32>(opt_.file_events * (75 + jitter % 51) / 100);
         const u32 n = hourly_count(hash_of(jitter, 1), total, hour);
         evs.clear();
-        for (u32 i = 0; i < n; ++i) evs.push_back({r.range(h0, h1), -1});
+        for (u32 i = 0; i < n; ++i)
+          evs.push_back({r.range(h0, h1), -1});
         for (size_t i = d.fcur; i < d.files.size() && d.files[i].t < h1; ++i)
           evs.push_back({d.files[i].t, static_cast<i64>(i)});
         std::stable_sort(evs.begin(), evs.end(),
@@ -2103,7 +2253,8 @@ void Generator::write(const std::filesystem::path &dir) {
           } else {
             const SchedFile &f = d.files[static_cast<size_t>(e.idx)];
             prev_name_.clear();
-            if (f.action == kRenamed) prev_name_ = "New " + f.name;
+            if (f.action == kRenamed)
+              prev_name_ = "New " + f.name;
             file_row(dfe, d, r, f.t, f.action, f.proc, f.name, f.folder, prev_name_, f.folder,
                      f.origin_url);
             d.fcur = static_cast<size_t>(e.idx) + 1;
@@ -2116,7 +2267,8 @@ void Generator::write(const std::filesystem::path &dir) {
         const u32 total = static_cast<u32>(opt_.device_events * (75 + jitter % 51) / 100);
         const u32 n = hourly_count(hash_of(jitter, 2), total, hour);
         evs.clear();
-        for (u32 i = 0; i < n; ++i) evs.push_back({r.range(h0, h1), -1});
+        for (u32 i = 0; i < n; ++i)
+          evs.push_back({r.range(h0, h1), -1});
         for (size_t i = d.ecur; i < d.events.size() && d.events[i].t < h1; ++i)
           evs.push_back({d.events[i].t, static_cast<i64>(i)});
         std::stable_sort(evs.begin(), evs.end(),
@@ -2137,7 +2289,8 @@ void Generator::write(const std::filesystem::path &dir) {
       Rng r(hash_of(seed_, 0x43, ui, hour));
       const u32 n = hourly_count(hash_of(seed_, 0x4B, ui), opt_.cloud_events, hour);
       evs.clear();
-      for (u32 i = 0; i < n; ++i) evs.push_back({r.range(h0, h1), -1});
+      for (u32 i = 0; i < n; ++i)
+        evs.push_back({r.range(h0, h1), -1});
       const auto &cs = cloud_sched_[ui];
       for (size_t i = cloud_cur[ui]; i < cs.size() && cs[i].t < h1; ++i)
         evs.push_back({cs[i].t, static_cast<i64>(i)});
@@ -2170,7 +2323,8 @@ void Generator::write(const std::filesystem::path &dir) {
       }
     }
   }
-  for (auto &t : tables_) t->close();
+  for (auto &t : tables_)
+    t->close();
 }
 
 void Generator::print_summary() const {
@@ -2196,7 +2350,8 @@ void Generator::print_summary() const {
     }
   }
   for (const Alert &a : alerts_) {
-    if (a.kind == AlertKind::Other) continue;
+    if (a.kind == AlertKind::Other)
+      continue;
     const User &u = users_[a.user];
     fmt::print("alert {:<28} user {} ip {} at {}:{:02} status {}", kind_name(a.kind), u.cloud_id,
                a.ip, a.t / kHour, a.t / kMin % 60, a.status);

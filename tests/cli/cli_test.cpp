@@ -83,9 +83,10 @@ TEST(Cli, MalformedLinesAreReportedAndStrictMakesThemFatal) {
 
 TEST(Cli, StrictChecksLinesThePreFilterWouldSkip) {
   TempDir dir;
-  dir.write("SecurityAlert.jsonl",
-            R"({"AlertName":"Mass download by a single user","TimeGenerated":"2026-03-10T10:00:00Z","Entities":[{"Type":"ip","Address":"1"},{"Type":"account","AadUserId":"a"}]})"
-            "\n");
+  dir.write(
+      "SecurityAlert.jsonl",
+      R"({"AlertName":"Mass download by a single user","TimeGenerated":"2026-03-10T10:00:00Z","Entities":[{"Type":"ip","Address":"1"},{"Type":"account","AadUserId":"a"}]})"
+      "\n");
   dir.write("CloudAppEvents.jsonl",
             R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1"})"
             "\n{\"ActionType\": NaN}\n");
@@ -125,8 +126,8 @@ TEST(Cli, WriteFailureOnStdoutIsAnError) {
   if (!std::filesystem::exists("/dev/full")) {
     GTEST_SKIP() << "no /dev/full";
   }
-  const std::string command = std::string("'") + USBEXFIL_BINARY + "' run -q '" + DEMO +
-                              "' >/dev/full 2>/dev/null";
+  const std::string command =
+      std::string("'") + USBEXFIL_BINARY + "' run -q '" + DEMO + "' >/dev/full 2>/dev/null";
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);

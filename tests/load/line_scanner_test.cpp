@@ -60,7 +60,8 @@ ScanRun scan(const std::vector<std::string> &files, unsigned threads, std::size_
 
 TEST(ScanLines, SkipsBlankLinesCrAndBom) {
   TempDir dir;
-  const auto file = dir.write("a.jsonl", "\xEF\xBB\xBF{\"a\":1}\r\n   \t \n\n{\"b\":2}\r\n{\"c\":3}");
+  const auto file =
+      dir.write("a.jsonl", "\xEF\xBB\xBF{\"a\":1}\r\n   \t \n\n{\"b\":2}\r\n{\"c\":3}");
   const ScanRun run = scan({file}, 1, 1 << 20);
   EXPECT_EQ(run.lines, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"}));
   EXPECT_EQ(run.stats.rows_read, 3u);

@@ -19,8 +19,9 @@ ScanOptions options(unsigned threads = 1) {
 
 TEST(LoadSecurityAlerts, KeepsEntitiesAsJsonWhetherValueOrText) {
   TempDir dir;
-  const auto file = dir.write("SecurityAlert.jsonl",
-                              R"({"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"A","Status":"New","Entities":[{"Type":"ip"}]}
+  const auto file = dir.write(
+      "SecurityAlert.jsonl",
+      R"({"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"A","Status":"New","Entities":[{"Type":"ip"}]}
 {"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"B","Entities":"[{\"Type\": \"ip\"}]"}
 {"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"C","Entities":"not json"}
 {"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"D"}
@@ -52,10 +53,9 @@ TEST(LoadSecurityAlerts, LastDuplicateKeyWins) {
 
 TEST(LoadSecurityAlerts, ReadsOtherTypesAsJsonTextAndWarns) {
   TempDir dir;
-  const auto file = dir.write(
-      "SecurityAlert.jsonl",
-      R"({"TimeGenerated":12,"AlertName":42,"Status":{"b":[1, true]}})"
-      "\n");
+  const auto file = dir.write("SecurityAlert.jsonl",
+                              R"({"TimeGenerated":12,"AlertName":42,"Status":{"b":[1, true]}})"
+                              "\n");
   LoadStats stats;
   const auto table = load_security_alerts({file}, {}, options(), stats);
   ASSERT_EQ(table.size(), 1u);
@@ -68,8 +68,9 @@ TEST(LoadSecurityAlerts, ReadsOtherTypesAsJsonTextAndWarns) {
 
 TEST(LoadSecurityAlerts, SkipsAndReportsLinesThatAreNotJsonObjects) {
   TempDir dir;
-  const auto file = dir.write("SecurityAlert.jsonl", "{\"a\": NaN}\n[1,2]\n42\n{\"AlertName\":\"x\"\n"
-                                                     "{\"AlertName\":\"ok\"}\n{} trailing\n");
+  const auto file =
+      dir.write("SecurityAlert.jsonl", "{\"a\": NaN}\n[1,2]\n42\n{\"AlertName\":\"x\"\n"
+                                       "{\"AlertName\":\"ok\"}\n{} trailing\n");
   LoadStats stats;
   const auto table = load_security_alerts({file}, {}, options(), stats);
   EXPECT_EQ(table.size(), 1u);
@@ -110,8 +111,9 @@ TEST(LoadSecurityAlerts, StrictMakesTheFirstMalformedLineFatal) {
 
 TEST(LoadSecurityAlerts, AppliesTheTimeWindow) {
   TempDir dir;
-  const auto file = dir.write("SecurityAlert.jsonl",
-                              R"({"TimeGenerated":"2026-03-09T23:59:59.9999999Z","AlertName":"before"}
+  const auto file =
+      dir.write("SecurityAlert.jsonl",
+                R"({"TimeGenerated":"2026-03-09T23:59:59.9999999Z","AlertName":"before"}
 {"TimeGenerated":"2026-03-10T00:00:00Z","AlertName":"from"}
 {"TimeGenerated":"2026-03-10T23:59:59Z","AlertName":"inside"}
 {"TimeGenerated":"2026-03-11T00:00:00Z","AlertName":"to"}
@@ -127,8 +129,9 @@ TEST(LoadSecurityAlerts, AppliesTheTimeWindow) {
 
 TEST(LoadCloudAppEvents, ProjectsRawEventDataGivenAsValueOrText) {
   TempDir dir;
-  const auto file = dir.write("CloudAppEvents.jsonl",
-                              R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1","RawEventData":{"UserId":"u@x","SourceFileName":"f.docx"}}
+  const auto file = dir.write(
+      "CloudAppEvents.jsonl",
+      R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1","RawEventData":{"UserId":"u@x","SourceFileName":"f.docx"}}
 {"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1","RawEventData":"{\"UserId\": \"v@x\",\r\n \"SourceFileName\": 7}"}
 {"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1","RawEventData":"{broken"}
 {"ActionType":"FileAccessed","AccountObjectId":"a","IPAddress":"1.1.1.1"}
@@ -146,8 +149,9 @@ TEST(LoadCloudAppEvents, ProjectsRawEventDataGivenAsValueOrText) {
 
 TEST(LoadCloudAppEvents, FilterKeepsDownloadsOfAlertedPairsOnly) {
   TempDir dir;
-  const auto file = dir.write("CloudAppEvents.jsonl",
-                              R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1"}
+  const auto file =
+      dir.write("CloudAppEvents.jsonl",
+                R"({"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1"}
 {"ActionType":"FileDownloaded","AccountObjectId":"a","IPAddress":"2.2.2.2"}
 {"ActionType":"\u0046ileDownloaded","AccountObjectId":"a","IPAddress":"1.1.1.1"}
 {"ActionType":"FileUploaded","AccountObjectId":"a","IPAddress":"1.1.1.1","Note":"FileDownloaded"}
@@ -170,8 +174,9 @@ TEST(PairKey, DoesNotCollide) {
 
 TEST(LoadDeviceFileEvents, FilterKeepsListedCopiesByListedUsers) {
   TempDir dir;
-  const auto file = dir.write("DeviceFileEvents.jsonl",
-                              R"({"ActionType":"FileCreated","FileName":"Q3.XLSX","InitiatingProcessAccountUpn":"u@x","FolderPath":"E:\\Q3.XLSX"}
+  const auto file = dir.write(
+      "DeviceFileEvents.jsonl",
+      R"({"ActionType":"FileCreated","FileName":"Q3.XLSX","InitiatingProcessAccountUpn":"u@x","FolderPath":"E:\\Q3.XLSX"}
 {"ActionType":"FileRenamed","FileName":"q3.xlsx","InitiatingProcessAccountUpn":"u@x"}
 {"ActionType":"FileModified","FileName":"q3.xlsx","InitiatingProcessAccountUpn":"u@x"}
 {"ActionType":"FileCreated","FileName":"other.xlsx","InitiatingProcessAccountUpn":"u@x"}
@@ -193,8 +198,9 @@ TEST(LoadDeviceFileEvents, FilterKeepsListedCopiesByListedUsers) {
 
 TEST(LoadDeviceEvents, ProjectsAdditionalFieldsAndFiltersMounts) {
   TempDir dir;
-  const auto file = dir.write("DeviceEvents.jsonl",
-                              R"({"ActionType":"UsbDriveMounted","DeviceId":"d1","AdditionalFields":{"DriveLetter":"E:","ProductName":"Stick","Volume":"V"}}
+  const auto file = dir.write(
+      "DeviceEvents.jsonl",
+      R"({"ActionType":"UsbDriveMounted","DeviceId":"d1","AdditionalFields":{"DriveLetter":"E:","ProductName":"Stick","Volume":"V"}}
 {"ActionType":"UsbDriveMounted","DeviceId":"d1","AdditionalFields":"{\"DriveLetter\":\"F:\"}"}
 {"ActionType":"UsbDriveMounted","DeviceId":"d1","AdditionalFields":{"DriveLetter":""}}
 {"ActionType":"UsbDriveMounted","DeviceId":"d2","AdditionalFields":{"DriveLetter":"G:"}}

@@ -66,8 +66,8 @@ bool quick(std::string_view json, std::array<std::string_view, 2> &values, Quick
 TEST(QuickFields, ReadsStringsNullAndMissingAsText) {
   QuickFields<2> reader(std::array<std::string_view, 2>{"ActionType", "DeviceId"});
   std::array<std::string_view, 2> values;
-  ASSERT_TRUE(quick(R"({"DeviceId":"d\"1","x":[1,{"a":2}],"ActionType":"UsbDriveMounted"})",
-                    values, reader));
+  ASSERT_TRUE(quick(R"({"DeviceId":"d\"1","x":[1,{"a":2}],"ActionType":"UsbDriveMounted"})", values,
+                    reader));
   EXPECT_EQ(values[0], "UsbDriveMounted");
   EXPECT_EQ(values[1], "d\"1");
   ASSERT_TRUE(quick(R"({"ActionType":null})", values, reader));

@@ -10,7 +10,8 @@ namespace {
 
 constexpr std::string_view NAME = "Mass download by a single user";
 constexpr std::string_view T = "2026-03-10T09:41:07Z";
-constexpr std::string_view BOTH = R"([{"Type":"account","AadUserId":"u1"},{"Type":"ip","Address":"1.1.1.1"}])";
+constexpr std::string_view BOTH =
+    R"([{"Type":"account","AadUserId":"u1"},{"Type":"ip","Address":"1.1.1.1"}])";
 
 std::vector<std::pair<std::string, std::string>> pairs(const AlertEntityTable &table) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -53,8 +54,12 @@ TEST(ExpandAlertEntities, PairsEveryIpWithEveryAccount) {
 }
 
 TEST(ExpandAlertEntities, ComparesTypeExactlyAndSkipsRefStubs) {
-  EXPECT_EQ(rows_for(NAME, "New", R"([{"Type":"account","AadUserId":"a"},{"Type":"IP","Address":"1"}])"), 0u);
-  EXPECT_EQ(rows_for(NAME, "New", R"([{"Type":"Account","AadUserId":"a"},{"Type":"ip","Address":"1"}])"), 0u);
+  EXPECT_EQ(
+      rows_for(NAME, "New", R"([{"Type":"account","AadUserId":"a"},{"Type":"IP","Address":"1"}])"),
+      0u);
+  EXPECT_EQ(
+      rows_for(NAME, "New", R"([{"Type":"Account","AadUserId":"a"},{"Type":"ip","Address":"1"}])"),
+      0u);
   EXPECT_EQ(rows_for(NAME, "New", R"([{"$ref":"2"},{"Type":"ip","Address":"1"}])"), 0u);
   EXPECT_EQ(rows_for(NAME, "New", R"([{"Type":["ip"],"Address":"1"},{"Type":"account"}])"), 0u);
 }
@@ -64,9 +69,8 @@ TEST(ExpandAlertEntities, MissingFieldsReadAsEmptyAndOtherTypesAsJsonText) {
   add_alert(alerts, T, NAME, "New", R"([{"Type":"account"},{"Type":"ip","Address":null}])");
   add_alert(alerts, "2026-03-10T10:00:00Z", NAME, "New",
             R"([{"Type":"account","AadUserId":12345},{"Type":"ip","Address":{"v4": "1.1.1.1"}}])");
-  EXPECT_EQ(pairs(expand_alert_entities(alerts)),
-            (std::vector<std::pair<std::string, std::string>>{{"", ""},
-                                                              {R"({"v4":"1.1.1.1"})", "12345"}}));
+  EXPECT_EQ(pairs(expand_alert_entities(alerts)), (std::vector<std::pair<std::string, std::string>>{
+                                                      {"", ""}, {R"({"v4":"1.1.1.1"})", "12345"}}));
 }
 
 TEST(ExpandAlertEntities, WalksShapesAsMvExpandDoes) {

@@ -26,12 +26,12 @@ TEST(JoinAlertsToDownloads, JoinsOnAccountAndIpWhenTheGroupEndedByTheAlert) {
   AlertEntityTable alerts;
   alerts.rows = {{at("2026-03-10T10:00:00Z"), "1.1.1.1", "a"}};
   const DownloadSummaryTable downloads = {
-      summary("a", "1.1.1.1", "2026-03-10T09:00:00Z", {"x"}),  // joins
-      summary("a", "1.1.1.1", "2026-03-10T10:00:00Z", {"y"}),  // ends exactly at the alert
-      summary("a", "1.1.1.1", "2026-03-10T10:00:01Z", {"z"}),  // ends after it
-      summary("A", "1.1.1.1", "2026-03-10T09:00:00Z", {"w"}),  // account differs in case
-      summary("a", "2.2.2.2", "2026-03-10T09:00:00Z", {"v"}),  // other address
-      summary("a", "1.1.1.1", "garbage", {"n"}),               // null end time
+      summary("a", "1.1.1.1", "2026-03-10T09:00:00Z", {"x"}), // joins
+      summary("a", "1.1.1.1", "2026-03-10T10:00:00Z", {"y"}), // ends exactly at the alert
+      summary("a", "1.1.1.1", "2026-03-10T10:00:01Z", {"z"}), // ends after it
+      summary("A", "1.1.1.1", "2026-03-10T09:00:00Z", {"w"}), // account differs in case
+      summary("a", "2.2.2.2", "2026-03-10T09:00:00Z", {"v"}), // other address
+      summary("a", "1.1.1.1", "garbage", {"n"}),              // null end time
   };
   const auto joined = join_alerts_to_downloads(alerts, downloads);
   ASSERT_EQ(joined.size(), 2u);
@@ -54,10 +54,12 @@ TEST(JoinAlertsToDownloads, NullAlertTimeJoinsNothing) {
 }
 
 TEST(MakeFileList, UnitesTheFilesOfAllJoinedGroupsFolded) {
-  const DownloadSummaryTable downloads = {summary("a", "1", "2026-03-10T09:00:00Z", {"Q3.xlsx", ""}),
-                                          summary("b", "2", "2026-03-10T09:00:00Z", {"Deck.PPTX"}),
-                                          summary("c", "3", "2026-03-10T09:00:00Z", {"never.txt"})};
-  const AlertDownloadTable joined = {{at("2026-03-10T10:00:00Z"), 0}, {at("2026-03-10T10:00:00Z"), 1}};
+  const DownloadSummaryTable downloads = {
+      summary("a", "1", "2026-03-10T09:00:00Z", {"Q3.xlsx", ""}),
+      summary("b", "2", "2026-03-10T09:00:00Z", {"Deck.PPTX"}),
+      summary("c", "3", "2026-03-10T09:00:00Z", {"never.txt"})};
+  const AlertDownloadTable joined = {{at("2026-03-10T10:00:00Z"), 0},
+                                     {at("2026-03-10T10:00:00Z"), 1}};
   const FileList list = make_file_list(joined, downloads);
   EXPECT_TRUE(list.contains("q3.XLSX"));
   EXPECT_TRUE(list.contains("deck.pptx"));

@@ -27,7 +27,7 @@ TEST(JoinFileCopies, JoinsOnUserExactlyWhenCopiesStartAtOrAfterTheAlert) {
       copy("avery.lee@contoso.com", "2026-03-10T09:59:59Z"), // before: dropped
       copy("Avery.Lee@contoso.com", "2026-03-10T11:00:00Z"), // other case: no join
       copy("", "2026-03-10T11:00:00Z"),                      // "" joins ""
-      copy("avery.lee@contoso.com", "bad"),                   // null start: dropped
+      copy("avery.lee@contoso.com", "bad"),                  // null start: dropped
   };
   const auto joined = join_file_copies(alert_downloads, downloads, copies);
   ASSERT_EQ(joined.size(), 2u);

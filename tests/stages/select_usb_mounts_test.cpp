@@ -21,7 +21,7 @@ void add(DeviceEventsTable &t, std::string_view time, std::string_view action,
 TEST(SelectUsbMounts, KeepsDistinctMountsWithADriveLetter) {
   DeviceEventsTable t;
   add(t, "2026-03-10T10:00:00Z", "UsbDriveMounted", "E:");
-  add(t, "2026-03-10T10:00:00Z", "UsbDriveMounted", "E:");        // duplicate
+  add(t, "2026-03-10T10:00:00Z", "UsbDriveMounted", "E:");          // duplicate
   add(t, "2026-03-10T10:00:00Z", "UsbDriveMounted", "E:", "Stick"); // differs in product
   add(t, "2026-03-10T10:00:00Z", "UsbDriveMounted", "");
   add(t, "2026-03-10T10:00:00Z", "UsbDriveMount", "F:");

@@ -29,7 +29,7 @@ struct CloudAppEventsFilter {
 /// What DeviceFileEvents rows can still matter: copies of a listed file by a user who has a
 /// download joined to an alert.
 struct DeviceFileEventsFilter {
-  const FileList *file_list = nullptr;                          ///< null: any name
+  const FileList *file_list = nullptr;                            ///< null: any name
   const std::unordered_set<std::string_view> *user_ids = nullptr; ///< null: any user
 };
 

@@ -13,10 +13,10 @@ namespace usbexfil {
 
 /// Options of a table scan.
 struct ScanOptions {
-  unsigned threads = 1;                  ///< parsing threads (the reading thread is extra)
-  std::size_t chunk_size = 1 << 20;      ///< bytes read at once; a chunk ends on a line end
-  bool strict = false;                   ///< the first malformed line throws Error
-  bool validate_all_lines = false;       ///< parse lines the cheap pre-filter would reject
+  unsigned threads = 1;             ///< parsing threads (the reading thread is extra)
+  std::size_t chunk_size = 1 << 20; ///< bytes read at once; a chunk ends on a line end
+  bool strict = false;              ///< the first malformed line throws Error
+  bool validate_all_lines = false;  ///< parse lines the cheap pre-filter would reject
 };
 
 /// The `[from, to)` window on TimeGenerated; a null bound is open.
@@ -40,7 +40,7 @@ struct TimeWindow {
 struct LoadStats {
   std::string table;
   std::size_t files = 0;
-  bool scanned = false;          ///< false when the pipeline had no need to read the table
+  bool scanned = false; ///< false when the pipeline had no need to read the table
   std::uint64_t bytes = 0;
   std::uint64_t rows_read = 0;    ///< non-blank lines
   std::uint64_t rows_skipped = 0; ///< malformed lines (not a JSON object)

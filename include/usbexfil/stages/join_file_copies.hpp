@@ -8,7 +8,6 @@ namespace usbexfil {
 /// Inner join on UserId == InitiatingProcessAccountUpn (exact), keeping pairs whose copy group
 /// started at or after the alert.
 AlertCopyTable join_file_copies(const AlertDownloadTable &alert_downloads,
-                                const DownloadSummaryTable &downloads,
-                                const FileCopyTable &copies);
+                                const DownloadSummaryTable &downloads, const FileCopyTable &copies);
 
 } // namespace usbexfil
