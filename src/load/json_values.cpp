@@ -93,32 +93,4 @@ std::optional<element> DynamicReader::resolve(const std::optional<element> &valu
   return parsed;
 }
 
-namespace {
-
-// A `\u` whose backslash is not itself escaped (an odd run of backslashes ends at the `u`).
-bool has_unicode_escape(std::string_view line) {
-  for (std::size_t pos = line.find("\\u"); pos != std::string_view::npos;
-       pos = line.find("\\u", pos + 2)) {
-    std::size_t run = 1;
-    while (pos >= run && line[pos - run] == '\\') {
-      ++run;
-    }
-    if (run % 2 == 1) {
-      return true;
-    }
-  }
-  return false;
-}
-
-} // namespace
-
-bool may_contain(std::string_view line, std::initializer_list<std::string_view> needles) {
-  for (const std::string_view needle : needles) {
-    if (::memmem(line.data(), line.size(), needle.data(), needle.size()) != nullptr) {
-      return true;
-    }
-  }
-  return has_unicode_escape(line);
-}
-
 } // namespace usbexfil::json

@@ -79,10 +79,6 @@ private:
   std::vector<char> text_;
 };
 
-/// True if the raw line holds one of `needles`, or a `\u` escape that could spell one. A line
-/// for which this is false cannot carry any of the needles as a decoded JSON string value.
-bool may_contain(std::string_view line, std::initializer_list<std::string_view> needles);
-
 /// The JSON type of an element, for messages ("a number", "an array").
 std::string_view describe_type(const element &value);
 
