@@ -97,7 +97,8 @@ bool read_zone(std::string_view text, std::size_t pos, std::int64_t &offset_seco
   if (hours < 0 || minutes < 0 || hours > 23 || minutes > 59) {
     return false;
   }
-  offset_seconds = (hours * 3600 + minutes * 60) * (text[pos] == '+' ? 1 : -1);
+  offset_seconds =
+      (std::int64_t{hours} * 3600 + std::int64_t{minutes} * 60) * (text[pos] == '+' ? 1 : -1);
   return true;
 }
 
@@ -140,8 +141,9 @@ Datetime parse_datetime(std::string_view text) {
   if (!read_zone(text, pos, offset)) {
     return Datetime::null();
   }
-  const std::int64_t seconds = days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 +
-                               minute * 60 + second - offset;
+  const std::int64_t seconds = days_from_civil(year, month, day) * SECONDS_PER_DAY +
+                               std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second -
+                               offset;
   if (seconds < 0) {
     return Datetime::null(); // an offset that moves 0001-01-01 before the epoch of ticks
   }

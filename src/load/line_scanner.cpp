@@ -198,7 +198,7 @@ struct InputFile {
 };
 
 /// Bytes read at a time past a chunk's end to finish its last line: most lines are shorter.
-constexpr std::uint64_t READ_ON = 16 * 1024;
+constexpr std::uint64_t READ_ON = std::uint64_t{16} * 1024;
 
 /// Chunk `index` of a file: the lines that start in [index * size, (index + 1) * size).
 struct ChunkRef {
@@ -314,10 +314,10 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   }
   // Small inputs get smaller chunks (down to 64 KiB): several per thread, and no need to touch
   // megabytes of fresh buffer memory for a few kilobytes of data.
-  const std::uint64_t chunk_size =
-      std::clamp<std::uint64_t>(bytes / (8 * std::max<std::size_t>(1, workers.size())),
-                                std::min<std::uint64_t>(64 * 1024, options.chunk_size),
-                                std::max<std::uint64_t>(options.chunk_size, 64));
+  const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
+      bytes / (8 * std::max<std::size_t>(1, workers.size())),
+      std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
+      std::max<std::uint64_t>(options.chunk_size, 64));
   std::vector<ChunkRef> chunks;
   for (std::size_t file = 0; file < inputs.size(); ++file) {
     for (std::size_t index = 0; index * chunk_size < inputs[file]->size; ++index) {
