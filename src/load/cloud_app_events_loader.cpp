@@ -52,10 +52,9 @@ public:
     table_.city.push_back(keep(string_column(column::CITY, city, context)));
     table_.country_code.push_back(keep(string_column(column::COUNTRY_CODE, country, context)));
     const auto raw_event_data = dynamic_.resolve(raw);
-    table_.user_id.push_back(
-        keep(dynamic_string(json::property(raw_event_data, column::RAW_USER_ID))));
-    table_.source_file_name.push_back(
-        keep(dynamic_string(json::property(raw_event_data, column::RAW_SOURCE_FILE_NAME))));
+    const auto [user_id, source_file_name] = RAW_EVENT_DATA_PICKER.pick(raw_event_data);
+    table_.user_id.push_back(keep(dynamic_string(user_id)));
+    table_.source_file_name.push_back(keep(dynamic_string(source_file_name)));
   }
 
 private:
@@ -73,6 +72,8 @@ private:
   static constexpr json::FieldPicker<8> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
       column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}};
+  static constexpr json::FieldPicker<2> RAW_EVENT_DATA_PICKER{
+      std::array{column::RAW_USER_ID, column::RAW_SOURCE_FILE_NAME}};
   TimeWindow window_;
   const CloudAppEventsFilter *filter_;
   bool validate_all_;

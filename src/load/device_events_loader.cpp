@@ -35,9 +35,9 @@ public:
     if (!window_.contains(time_generated)) {
       return;
     }
-    const auto fields = dynamic_.resolve(additional);
-    const std::string_view drive_letter =
-        dynamic_string(json::property(fields, column::DRIVE_LETTER));
+    const auto [letter, product, volume] =
+        ADDITIONAL_FIELDS_PICKER.pick(dynamic_.resolve(additional));
+    const std::string_view drive_letter = dynamic_string(letter);
     if (filter_ && drive_letter.empty()) {
       return;
     }
@@ -45,9 +45,8 @@ public:
     table_.action_type.push_back(keep(action_type));
     table_.device_id.push_back(keep(device_id));
     table_.drive_letter.push_back(keep(drive_letter));
-    table_.product_name.push_back(
-        keep(dynamic_string(json::property(fields, column::PRODUCT_NAME))));
-    table_.volume.push_back(keep(dynamic_string(json::property(fields, column::VOLUME))));
+    table_.product_name.push_back(keep(dynamic_string(product)));
+    table_.volume.push_back(keep(dynamic_string(volume)));
   }
 
 private:
@@ -62,6 +61,8 @@ private:
 
   static constexpr json::FieldPicker<4> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}};
+  static constexpr json::FieldPicker<3> ADDITIONAL_FIELDS_PICKER{
+      std::array{column::DRIVE_LETTER, column::PRODUCT_NAME, column::VOLUME}};
   TimeWindow window_;
   const DeviceEventsFilter *filter_;
   bool validate_all_;

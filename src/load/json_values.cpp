@@ -65,20 +65,6 @@ Datetime read_datetime(const std::optional<element> &value) {
   return parse_datetime(value->get_string().value_unsafe());
 }
 
-std::optional<element> property(const std::optional<element> &dynamic, std::string_view key) {
-  if (!dynamic || !dynamic->is_object()) {
-    return std::nullopt;
-  }
-  std::optional<element> found;
-  const simdjson::dom::object object = dynamic->get_object().value_unsafe(); // named: no dangling
-  for (const auto field : object) {
-    if (field.key == key) {
-      found = field.value; // keep going: the last occurrence wins
-    }
-  }
-  return found;
-}
-
 std::optional<element> DynamicReader::resolve(const std::optional<element> &value) {
   if (!value || !value->is_string()) {
     return value;

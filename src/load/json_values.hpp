@@ -33,6 +33,15 @@ template <std::size_t N> class FieldPicker {
 public:
   explicit constexpr FieldPicker(const std::array<std::string_view, N> &names) : names_(names) {}
 
+  /// `d.Name` for each name of a dynamic value: the last property of that name of an object;
+  /// nothing for a missing key or when the value is not an object.
+  std::array<std::optional<element>, N> pick(const std::optional<element> &dynamic) const {
+    if (!dynamic || !dynamic->is_object()) {
+      return {};
+    }
+    return pick(dynamic->get_object().value_unsafe());
+  }
+
   /// One element per name; `std::nullopt` where the key is absent.
   std::array<std::optional<element>, N> pick(simdjson::dom::object row) const {
     std::array<std::optional<element>, N> values{};
@@ -63,9 +72,6 @@ std::string_view to_kusto_string(const std::optional<element> &value, std::strin
 
 /// A datetime column's value: a string read by parse_datetime; anything else is null.
 Datetime read_datetime(const std::optional<element> &value);
-
-/// The value of `d.Key`: the last property `key` of an object, or nothing.
-std::optional<element> property(const std::optional<element> &dynamic, std::string_view key);
 
 /// Resolves dynamic columns: a value given as a JSON string whose text is JSON is parsed (once);
 /// a string whose text is not JSON stays that string. The result of `resolve` is valid until the
