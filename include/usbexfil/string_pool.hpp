@@ -29,7 +29,7 @@ public:
   std::size_t bytes_reserved() const { return reserved_; }
 
 private:
-  static constexpr std::size_t BLOCK_SIZE = 64 * 1024;
+  static constexpr std::size_t BLOCK_SIZE = std::size_t{64} * 1024;
   std::string_view copy(std::string_view text);
 
   std::vector<std::unique_ptr<char[]>> blocks_;
