@@ -28,9 +28,8 @@ public:
              const std::unordered_set<std::string_view> *values,
              const std::array<std::string_view, N> &fields)
       : actions_(actions), quick_(fields) {
-    if (values != nullptr && values->size() <= MAX_VALUES &&
-        std::all_of(values->begin(), values->end(), is_raw_safe)) {
-      values_.emplace(std::vector<std::string>(values->begin(), values->end()));
+    if (values != nullptr) {
+      values_ = PrefixSpotter::make(std::vector<std::string_view>(values->begin(), values->end()));
     }
   }
 
@@ -40,7 +39,7 @@ public:
     if (raw != RawMatch::needle) {
       return raw == RawMatch::escape;
     }
-    if (values_ && values_->scan(line) == RawMatch::none) {
+    if (values_ && !values_->spot(line)) {
       return false; // none of the values in a line without \u escapes
     }
     std::array<std::string_view, N> fields;
@@ -48,19 +47,8 @@ public:
   }
 
 private:
-  /// Beyond this many values a SIMD test per value costs more than the On-Demand look.
-  static constexpr std::size_t MAX_VALUES = 16;
-
-  /// The raw text of a string equal to `value` is `value` itself only if it has no byte JSON may
-  /// escape; a value shorter than 2 bytes is no useful needle.
-  static bool is_raw_safe(std::string_view value) {
-    return value.size() >= 2 && std::none_of(value.begin(), value.end(), [](char c) {
-             return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
-           });
-  }
-
   RawPrefilter actions_;
-  std::optional<RawPrefilter> values_;
+  std::optional<PrefixSpotter> values_;
   QuickFields<N> quick_;
 };
 

@@ -7,6 +7,9 @@
 // an escaped backslash followed by `u`, not an escape, and does not count.
 #pragma once
 
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +43,37 @@ private:
   };
   bool any_needle_at(std::string_view line, std::size_t pos) const;
   std::vector<Group> groups_;
+};
+
+/// The raw test for "the line holds one of these values as a string", for lines without `\u`
+/// escapes: such a line holds `"` followed by the value's raw text, and so by its first 8 bytes.
+/// For each quote of the line, the next 8 bytes are looked up in a small hash table of the
+/// values' 8-byte prefixes: the cost grows with the line's quotes, not with the number of values.
+class PrefixSpotter {
+public:
+  /// None when some value is shorter than 8 bytes or has a byte JSON may escape (`"`, `\`, `/`,
+  /// a control byte) in its first 8 bytes: its raw text could then differ.
+  static std::optional<PrefixSpotter> make(const std::vector<std::string_view> &values);
+
+  /// False when no value can be in the line. `line` must have LINE_PADDING readable bytes after
+  /// its end.
+  bool spot(std::string_view line) const;
+
+private:
+  explicit PrefixSpotter(std::size_t slots)
+      : table_(slots, 0), shift_(64 - std::countr_zero(slots)) {}
+  bool contains(std::uint64_t prefix) const;
+  void insert(std::uint64_t prefix);
+  std::size_t slot(std::uint64_t prefix) const {
+    return static_cast<std::size_t>((prefix * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+  std::vector<std::uint64_t> table_; ///< open addressing; 0 marks an empty slot
+  int shift_;
+  /// The values' first bytes as nibble tables: byte c is one iff
+  /// (low_[c & 15] & high_[c >> 4]) != 0. Exact for bytes below 0x80 (8 high nibbles, 8 bits).
+  /// Each 16-byte table is repeated 4 times, as a 64-byte SIMD shuffle wants it.
+  alignas(64) std::array<std::uint8_t, 64> low_{};
+  alignas(64) std::array<std::uint8_t, 64> high_{};
 };
 
 } // namespace usbexfil

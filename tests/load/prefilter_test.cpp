@@ -91,3 +91,38 @@ TEST(QuickFields, DefersAnythingUnusualToTheFullParse) {
   EXPECT_FALSE(quick(R"({"ActionType":"A")", values, reader));
   EXPECT_FALSE(quick(R"(not json)", values, reader));
 }
+
+namespace {
+
+bool spot(const PrefixSpotter &spotter, const std::string &line) {
+  std::string buffer = line + std::string(LINE_PADDING, '"');
+  return spotter.spot(std::string_view(buffer.data(), line.size()));
+}
+
+} // namespace
+
+TEST(PrefixSpotter, SpotsAnyValueAsAString) {
+  const auto spotter = PrefixSpotter::make({"avery.lee@contoso.com", "blake.smith@contoso.com"});
+  ASSERT_TRUE(spotter.has_value());
+  EXPECT_TRUE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"));
+  EXPECT_TRUE(spot(*spotter, std::string(300, ' ') + R"("blake.smith@contoso.com")"));
+  EXPECT_FALSE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"carol@contoso.com"})"));
+  EXPECT_FALSE(spot(*spotter, R"({"Path":"C:\\Users\\avery.lee@contoso.com"})")); // not a string start
+  EXPECT_FALSE(spot(*spotter, ""));
+}
+
+TEST(PrefixSpotter, ComparesEightBytePrefixesSoAMatchIsOnlyAMaybe) {
+  const auto spotter = PrefixSpotter::make({"avery.lee@contoso.com"});
+  ASSERT_TRUE(spotter.has_value());
+  EXPECT_TRUE(spot(*spotter, R"({"A":"avery.lexxxxx"})"));
+  EXPECT_FALSE(spot(*spotter, R"({"A":"avery.l"})")); // the padding's quotes never complete it
+}
+
+TEST(PrefixSpotter, RefusesValuesItCannotSpotExactly) {
+  EXPECT_FALSE(PrefixSpotter::make({"short"}).has_value());
+  EXPECT_FALSE(PrefixSpotter::make({"a/b/c/d/e/f"}).has_value());
+  EXPECT_FALSE(PrefixSpotter::make({"with\"quote-inside"}).has_value());
+  EXPECT_FALSE(PrefixSpotter::make({"\xC3\x84rger-bericht"}).has_value()); // non-ASCII first byte
+  EXPECT_TRUE(PrefixSpotter::make({"9c4f2a7be1d03586f0a1b2c3d4e5f60718293a4b"}).has_value());
+  EXPECT_TRUE(PrefixSpotter::make({}).has_value());
+}
