@@ -1,10 +1,10 @@
 // Reads files as JSON lines in large chunks and hands each non-blank line to a worker.
 //
-// A chunk is a buffer of `chunk_size` bytes cut at its last line end (the partial line moves to
-// the next chunk) with LINE_PADDING readable bytes after it, so a line can be parsed in
-// place. Buffers are allocated once and reused. With more than one thread, the calling thread
-// reads and the workers parse chunks in any order; line numbers are resolved afterwards from
-// per-chunk line counts, so diagnostics name the right line whatever the interleaving.
+// A chunk is `chunk_size` bytes of a file and owns the lines whose first byte lies in it. Each
+// worker reads its chunks itself (pread) into a reused buffer with LINE_PADDING readable bytes
+// after the content, so a line can be parsed in place. Chunks are taken in order but finish in
+// any order; line numbers are resolved afterwards from per-chunk line counts, so diagnostics
+// name the right line whatever the interleaving.
 #pragma once
 
 #include "usbexfil/load/scan.hpp"
