@@ -5,9 +5,14 @@
 namespace usbexfil {
 
 std::string ascii_fold(std::string_view text) {
-  std::string folded(text);
-  std::transform(folded.begin(), folded.end(), folded.begin(), ascii_lower);
+  std::string folded;
+  ascii_fold_into(folded, text);
   return folded;
+}
+
+void ascii_fold_into(std::string &out, std::string_view text) {
+  out.assign(text);
+  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
 }
 
 bool ascii_iequals(std::string_view a, std::string_view b) {

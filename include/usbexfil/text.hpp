@@ -13,6 +13,9 @@ constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<c
 /// The text with ASCII letters lower-cased: the key under which `=~`/`in~` compare.
 std::string ascii_fold(std::string_view text);
 
+/// ascii_fold into `out` (replacing its content), reusing its capacity.
+void ascii_fold_into(std::string &out, std::string_view text);
+
 /// Kusto `=~`: whole-string equality ignoring the case of ASCII letters only.
 bool ascii_iequals(std::string_view a, std::string_view b);
 

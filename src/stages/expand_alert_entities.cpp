@@ -8,6 +8,7 @@
 // `tostring()` of a missing Address/AadUserId is "" and still pairs. `$ref` stubs have no Type.
 #include "usbexfil/stages/expand_alert_entities.hpp"
 
+#include "load/json_values.hpp"
 #include "stages/hashing.hpp"
 #include "usbexfil/table/columns.hpp"
 #include "usbexfil/text.hpp"
@@ -29,22 +30,13 @@ struct ExpandedItem {
   std::optional<std::string_view> key; ///< set for a property of an expanded object
   element value;
 
-  /// `item.Name` under Kusto's rules: the value at that key of an object, else nothing.
+  /// `item.Name` under Kusto's rules: the value at that key of an object (the last one of
+  /// that name), else nothing.
   std::optional<element> property(std::string_view name) const {
     if (key) {
       return *key == name ? std::optional<element>(value) : std::nullopt;
     }
-    if (!value.is_object()) {
-      return std::nullopt;
-    }
-    std::optional<element> found;
-    const simdjson::dom::object object = value.get_object().value_unsafe(); // a named copy:
-    for (const auto field : object) { // iterating the temporary result would dangle
-      if (field.key == name) {
-        found = field.value;
-      }
-    }
-    return found;
+    return json::FieldPicker<1>(std::array{name}).pick(std::optional<element>(value))[0];
   }
 };
 
@@ -72,14 +64,8 @@ bool has_type(const ExpandedItem &item, std::string_view type) {
 }
 
 std::string_view property_text(const ExpandedItem &item, std::string_view name, StringPool &pool) {
-  const auto value = item.property(name);
-  if (!value || value->is_null()) {
-    return {};
-  }
-  if (value->is_string()) {
-    return pool.intern(value->get_string().value_unsafe());
-  }
-  return pool.intern(simdjson::to_string(*value));
+  std::string scratch;
+  return pool.intern(json::to_kusto_string(item.property(name), scratch));
 }
 
 bool is_mass_download_alert(const SecurityAlertTable &alerts, std::size_t row) {

@@ -16,10 +16,7 @@ namespace usbexfil {
 
 bool FileList::contains(std::string_view file_name) const {
   thread_local std::string folded; // reused: this runs once per candidate DeviceFileEvents row
-  folded.assign(file_name);
-  for (char &c : folded) {
-    c = ascii_lower(c);
-  }
+  ascii_fold_into(folded, file_name);
   return folded_names.contains(folded);
 }
 
