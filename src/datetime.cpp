@@ -170,17 +170,36 @@ Datetime max_skip_null(Datetime a, Datetime b) {
   return a.ticks() >= b.ticks() ? a : b;
 }
 
-std::string format_datetime(Datetime value) {
+void append_datetime(std::string &out, Datetime value) {
   if (value.is_null()) {
-    return {};
+    return;
   }
   const std::int64_t ticks = value.ticks();
   const std::int64_t seconds = ticks / TICKS_PER_SECOND;
-  const std::int64_t fraction = ticks % TICKS_PER_SECOND;
   const CivilDate date = civil_from_days(seconds / SECONDS_PER_DAY);
   const std::int64_t in_day = seconds % SECONDS_PER_DAY;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}Z", date.year, date.month, date.day,
-                     in_day / 3600, in_day / 60 % 60, in_day % 60, fraction);
+  // Fixed-width decimal fields, written right to left: YYYY-MM-DDTHH:MM:SS.fffffffZ
+  char text[] = "0000-00-00T00:00:00.0000000Z";
+  const auto put = [&](std::size_t end, std::int64_t number, int width) {
+    for (int i = 0; i < width; ++i) {
+      text[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + number % 10);
+      number /= 10;
+    }
+  };
+  put(3, date.year, 4);
+  put(6, date.month, 2);
+  put(9, date.day, 2);
+  put(12, in_day / 3600, 2);
+  put(15, in_day / 60 % 60, 2);
+  put(18, in_day % 60, 2);
+  put(26, ticks % TICKS_PER_SECOND, 7);
+  out.append(text, sizeof(text) - 1);
+}
+
+std::string format_datetime(Datetime value) {
+  std::string out;
+  append_datetime(out, value);
+  return out;
 }
 
 } // namespace usbexfil

@@ -20,7 +20,8 @@ std::string_view StringPool::intern(std::string_view text) {
 std::string_view StringPool::copy(std::string_view text) {
   if (text.size() > left_) {
     const std::size_t size = std::max(BLOCK_SIZE, text.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(
+        size)); // no zero-fill: fresh pages are touched only as they fill
     cursor_ = blocks_.back().get();
     left_ = size;
     reserved_ += size;

@@ -76,3 +76,13 @@ TEST(Datetime, MinAndMaxSkipNulls) {
 }
 
 TEST(FormatDatetime, NullIsEmpty) { EXPECT_EQ(format_datetime(Datetime::null()), ""); }
+
+TEST(FormatDatetime, WritesEveryFieldAtFixedWidth) {
+  EXPECT_EQ(roundtrip("0001-01-01T00:00:00Z"), "0001-01-01T00:00:00.0000000Z");
+  EXPECT_EQ(roundtrip("9999-12-31T23:59:59.9999999Z"), "9999-12-31T23:59:59.9999999Z");
+  EXPECT_EQ(roundtrip("2024-02-29T07:08:09.0000001Z"), "2024-02-29T07:08:09.0000001Z");
+  std::string out = "at ";
+  usbexfil::append_datetime(out, parse_datetime("2026-03-10T09:41:07.461339Z"));
+  usbexfil::append_datetime(out, Datetime::null());
+  EXPECT_EQ(out, "at 2026-03-10T09:41:07.4613390Z");
+}

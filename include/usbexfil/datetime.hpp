@@ -54,4 +54,7 @@ Datetime max_skip_null(Datetime a, Datetime b);
 /// `YYYY-MM-DDTHH:MM:SS.fffffffZ`; an empty string for null.
 std::string format_datetime(Datetime value);
 
+/// Appends `format_datetime(value)` to `out`.
+void append_datetime(std::string &out, Datetime value);
+
 } // namespace usbexfil

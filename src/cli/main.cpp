@@ -27,12 +27,9 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   const auto start = std::chrono::steady_clock::now();
   const usbexfil::TableFiles files = usbexfil::find_table_files(options.dir);
   const usbexfil::PipelineResult result = usbexfil::run_pipeline(files, options.pipeline);
-  const std::string lines = usbexfil::render_json_lines(result.findings);
-  if (options.output.empty()) {
-    usbexfil::cli::write_stdout(lines);
-  } else {
-    usbexfil::cli::write_file_atomically(options.output, lines);
-  }
+  usbexfil::cli::OutputTarget output(options.output);
+  usbexfil::write_json_lines(result.findings, [&](std::string_view piece) { output.write(piece); });
+  output.commit();
   usbexfil::cli::report_diagnostics(log, result);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

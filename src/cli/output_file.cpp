@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace usbexfil::cli {
 namespace {
@@ -31,36 +32,56 @@ bool write_all(int fd, std::string_view data) {
 
 } // namespace
 
-void write_stdout(std::string_view data) {
-  if (!write_all(STDOUT_FILENO, data)) {
-    throw Error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOUT_FILENO) {
+  if (path_.empty()) {
+    return;
   }
-}
-
-void write_file_atomically(const std::string &path, std::string_view data) {
-  const std::filesystem::path target(path);
+  const std::filesystem::path target(path_);
   const std::filesystem::path folder =
       target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string temp = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    throw Error(fmt::format("{}: cannot create a temporary file in {}: {}", path, folder.string(),
+  temp_ = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  fd_ = ::mkstemp(temp_.data());
+  if (fd_ < 0) {
+    throw Error(fmt::format("{}: cannot create a temporary file in {}: {}", path_, folder.string(),
                             std::strerror(errno)));
   }
   const mode_t mask = ::umask(0); // mkstemp makes 0600; give the file the usual 0666 & ~umask
   ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  const bool written = write_all(fd, data) && ::fsync(fd) == 0;
-  const int saved = errno;
-  const bool closed = ::close(fd) == 0;
-  if (!written || !closed) {
-    ::unlink(temp.c_str());
-    throw Error(fmt::format("{}: cannot write: {}", path, std::strerror(written ? errno : saved)));
+  ::fchmod(fd_, 0666 & ~mask);
+}
+
+OutputTarget::~OutputTarget() {
+  if (!temp_.empty()) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+}
+
+void OutputTarget::write(std::string_view data) {
+  if (!write_all(fd_, data)) {
+    throw Error(path_.empty()
+                    ? fmt::format("cannot write to standard output: {}", std::strerror(errno))
+                    : fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
+  }
+}
+
+void OutputTarget::commit() {
+  if (temp_.empty()) {
+    return;
+  }
+  const bool synced = ::fsync(fd_) == 0;
+  const int saved = errno;
+  const bool closed = ::close(fd_) == 0;
+  if (!synced || !closed) {
+    ::unlink(temp_.c_str());
+    temp_.clear();
+    throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(synced ? errno : saved)));
+  }
+  const std::string temp = std::exchange(temp_, {});
+  if (std::rename(temp.c_str(), path_.c_str()) != 0) {
     const int rename_error = errno;
     ::unlink(temp.c_str());
-    throw Error(fmt::format("{}: cannot replace: {}", path, std::strerror(rename_error)));
+    throw Error(fmt::format("{}: cannot replace: {}", path_, std::strerror(rename_error)));
   }
 }
 

@@ -6,11 +6,24 @@
 
 namespace usbexfil::cli {
 
-/// Writes `data` to standard output; throws Error if it cannot be written in full.
-void write_stdout(std::string_view data);
+/// Where the findings go. With an empty path, standard output: pieces are written as they come.
+/// With a path, a temporary file beside it that `commit()` syncs and renames over the path; if
+/// `commit()` is never reached (an error, an exception) the temporary file is removed and the
+/// path is untouched. Every failure throws Error naming the target.
+class OutputTarget {
+public:
+  explicit OutputTarget(std::string path);
+  ~OutputTarget();
+  OutputTarget(const OutputTarget &) = delete;
+  OutputTarget &operator=(const OutputTarget &) = delete;
 
-/// Writes `data` to a temporary file beside `path` and renames it over `path`; on any failure the
-/// temporary file is removed, `path` is untouched, and Error is thrown.
-void write_file_atomically(const std::string &path, std::string_view data);
+  void write(std::string_view data);
+  void commit();
+
+private:
+  std::string path_; ///< empty for standard output
+  std::string temp_; ///< the temporary file while it exists
+  int fd_;
+};
 
 } // namespace usbexfil::cli

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace usbexfil::json {
@@ -26,10 +27,41 @@ std::string_view describe_type(const element &value) {
   return "a value";
 }
 
+namespace {
+
+/// The first capacity a parser gets: most rows are a few kilobytes.
+constexpr std::size_t FIRST_CAPACITY = 16 * 1024;
+
+std::size_t grown_capacity(std::size_t capacity, std::size_t size) {
+  return std::max({size, 2 * capacity, FIRST_CAPACITY});
+}
+
+} // namespace
+
+bool reserve_document(simdjson::dom::parser &parser, std::size_t size) {
+  if (size <= parser.capacity() && size <= parser.doc.capacity()) {
+    return true;
+  }
+  // The parser's own buffers and its document (the tape) grow together, as in
+  // parser::ensure_capacity.
+  const std::size_t capacity = grown_capacity(parser.capacity(), size);
+  return parser.allocate(capacity, parser.max_depth()) == simdjson::SUCCESS &&
+         parser.doc.allocate(capacity) == simdjson::SUCCESS;
+}
+
+bool reserve_document(simdjson::ondemand::parser &parser, std::size_t size) {
+  if (size <= parser.capacity()) {
+    return true;
+  }
+  return parser.allocate(grown_capacity(parser.capacity(), size), parser.max_depth()) ==
+         simdjson::SUCCESS;
+}
+
 bool RowParser::parse(std::string_view padded_line, LineContext &context,
                       simdjson::dom::object &row) {
   element document;
-  const auto error = parser_.parse(padded_line.data(), padded_line.size(), false).get(document);
+  reserve_document(*parser_, padded_line.size());
+  const auto error = parser_->parse(padded_line.data(), padded_line.size(), false).get(document);
   if (error) {
     context.error(fmt::format("not valid JSON: {}", simdjson::error_message(error)));
     return false;
@@ -73,7 +105,8 @@ std::optional<element> DynamicReader::resolve(const std::optional<element> &valu
   text_.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(text_.data(), text.data(), text.size());
   element parsed;
-  if (parser_.parse(text_.data(), text.size(), false).get(parsed)) {
+  reserve_document(*parser_, text.size());
+  if (parser_->parse(text_.data(), text.size(), false).get(parsed)) {
     return value; // not JSON text: the dynamic is the string itself
   }
   return parsed;

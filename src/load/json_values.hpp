@@ -4,6 +4,7 @@
 #pragma once
 
 #include "load/line_scanner.hpp"
+#include "load/pooled.hpp"
 #include "usbexfil/datetime.hpp"
 
 #include <simdjson.h>
@@ -25,8 +26,14 @@ public:
   bool parse(std::string_view padded_line, LineContext &context, simdjson::dom::object &row);
 
 private:
-  simdjson::dom::parser parser_;
+  Pooled<simdjson::dom::parser> parser_;
 };
+
+/// Makes room in `parser` for a document of `size` bytes, at least doubling its capacity when it
+/// grows. Left alone, simdjson reallocates to the exact size of each new longest line, touching
+/// fresh memory every time. False if the memory cannot be had (the parse then reports it).
+bool reserve_document(simdjson::dom::parser &parser, std::size_t size);
+bool reserve_document(simdjson::ondemand::parser &parser, std::size_t size);
 
 /// Picks the top-level fields a loader needs; the last occurrence of a key wins.
 template <std::size_t N> class FieldPicker {
@@ -81,7 +88,7 @@ public:
   std::optional<element> resolve(const std::optional<element> &value);
 
 private:
-  simdjson::dom::parser parser_;
+  Pooled<simdjson::dom::parser> parser_;
   std::vector<char> text_;
 };
 

@@ -1,5 +1,6 @@
 #include "load/line_scanner.hpp"
 
+#include "load/pooled.hpp"
 #include "usbexfil/error.hpp"
 
 #include <fmt/format.h>
@@ -68,34 +69,6 @@ struct Buffer {
   }
   /// Zeroes the padding after `end`, where a parsed range stops.
   void clear_padding_at(std::size_t end) { std::memset(bytes.get() + end, 0, LINE_PADDING); }
-};
-
-/// Buffers kept between scans: a scan of the next table reuses the pages the last one touched
-/// instead of faulting in fresh memory (slow on some machines: a few hundred MB/s).
-class BufferPool {
-public:
-  static BufferPool &shared() {
-    static BufferPool pool;
-    return pool;
-  }
-  std::unique_ptr<Buffer> take() {
-    std::lock_guard lock(mutex_);
-    if (free_.empty()) {
-      return std::make_unique<Buffer>();
-    }
-    auto buffer = std::move(free_.back());
-    free_.pop_back();
-    return buffer;
-  }
-  void give(std::unique_ptr<Buffer> buffer) {
-    buffer->size = 0;
-    std::lock_guard lock(mutex_);
-    free_.push_back(std::move(buffer));
-  }
-
-private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Buffer>> free_;
 };
 
 /// What a chunk left behind once processed.
@@ -312,10 +285,11 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
     inputs.push_back(std::make_unique<InputFile>(path));
     bytes += inputs.back()->size;
   }
-  // Small inputs get smaller chunks (down to 64 KiB): several per thread, and no need to touch
-  // megabytes of fresh buffer memory for a few kilobytes of data.
+  // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
+  // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is reached
+  // at 32 chunks per thread (64 MiB for two threads at the default 1 MiB).
   const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
-      bytes / (8 * std::max<std::size_t>(1, workers.size())),
+      bytes / (32 * std::max<std::size_t>(1, workers.size())),
       std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
       std::max<std::uint64_t>(options.chunk_size, 64));
   std::vector<ChunkRef> chunks;
@@ -332,7 +306,8 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   std::mutex failure_mutex;
   std::exception_ptr failure;
   const auto work = [&](LineWorker &worker) {
-    std::unique_ptr<Buffer> buffer = BufferPool::shared().take();
+    Pooled<Buffer> buffer; // the pages the previous table's scan touched
+    buffer->size = 0;
     try {
       for (std::size_t c = next++; c < chunks.size(); c = next++) {
         if (options.strict && book.any_error()) {
@@ -350,7 +325,6 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
       failure = failure ? failure : std::current_exception();
       next = chunks.size(); // stop the other workers
     }
-    BufferPool::shared().give(std::move(buffer));
   };
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i) {

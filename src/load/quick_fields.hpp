@@ -6,6 +6,9 @@
 // Only used on lines without `\u` escapes (RawMatch::needle), so keys compare as raw bytes.
 #pragma once
 
+#include "load/json_values.hpp"
+#include "load/pooled.hpp"
+
 #include <simdjson.h>
 
 #include <array>
@@ -24,7 +27,8 @@ public:
   bool read(std::string_view line, std::array<std::string_view, N> &values) {
     simdjson::ondemand::document document;
     simdjson::ondemand::object object;
-    if (parser_.iterate(line.data(), line.size(), line.size() + simdjson::SIMDJSON_PADDING)
+    json::reserve_document(*parser_, line.size());
+    if (parser_->iterate(line.data(), line.size(), line.size() + simdjson::SIMDJSON_PADDING)
             .get(document) ||
         document.get_object().get(object)) {
       return false;
@@ -62,7 +66,7 @@ private:
   }
 
   std::array<std::string_view, N> names_;
-  simdjson::ondemand::parser parser_;
+  Pooled<simdjson::ondemand::parser> parser_;
 };
 
 } // namespace usbexfil

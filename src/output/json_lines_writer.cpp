@@ -5,11 +5,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 #include <vector>
 
 namespace usbexfil {
 namespace {
+
+/// Bytes gathered before the sink is called.
+constexpr std::size_t OUTPUT_PIECE = 64 * 1024;
 
 /// Appends `"key":` pairs; the caller writes the braces.
 class ObjectWriter {
@@ -22,7 +26,11 @@ public:
     return *this;
   }
   ObjectWriter &time(std::string_view key, Datetime value) {
-    return string(key, format_datetime(value));
+    write_key(key);
+    out_.push_back('"');
+    append_datetime(out_, value);
+    out_.push_back('"');
+    return *this;
   }
   ObjectWriter &set(std::string_view key, const StringSet &values) {
     write_key(key);
@@ -108,9 +116,7 @@ void write_mount(ObjectWriter &w, const UsbMount &m) {
 
 } // namespace
 
-std::string format_finding(const Finding &f) {
-  std::string out;
-  out.reserve(4096); // a finding is typically 1-3 KB: grow once at most
+void append_finding(std::string &out, const Finding &f) {
   out.push_back('{');
   ObjectWriter w(out);
   w.time("Alert_TimeGenerated", f.alert_time)
@@ -131,37 +137,66 @@ std::string format_finding(const Finding &f) {
       .string("AccountName", f.account_name)
       .string("AccountUPNSuffix", f.account_upn_suffix);
   out.push_back('}');
+}
+
+std::string format_finding(const Finding &finding) {
+  std::string out;
+  append_finding(out, finding);
   return out;
 }
 
-std::string render_json_lines(const FindingTable &findings) {
-  struct Line {
-    const Finding *finding;
-    std::string text;
+void write_json_lines(const FindingTable &findings, const OutputSink &sink) {
+  // Sort by the key columns first; only findings that tie on all of them are formatted before
+  // being placed, to order them by their text. The rest go straight into one reused buffer.
+  const auto key = [&](std::size_t i) {
+    const Finding &f = findings[i];
+    return std::make_tuple(f.alert_time.sort_key(), f.user_id, f.device_id, f.usb_time.sort_key());
   };
-  std::vector<Line> lines;
-  lines.reserve(findings.size());
-  for (const Finding &finding : findings) {
-    lines.push_back({&finding, format_finding(finding)});
+  std::vector<std::size_t> order(findings.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+
+  std::string buffer;
+  buffer.reserve(2 * OUTPUT_PIECE); // room for the finding that crosses the mark
+  std::vector<std::string> tied;
+  const auto flush_if_full = [&] {
+    if (buffer.size() >= OUTPUT_PIECE) {
+      sink(buffer);
+      buffer.clear();
+    }
+  };
+  for (std::size_t first = 0; first < order.size();) {
+    std::size_t last = first + 1;
+    while (last < order.size() && key(order[last]) == key(order[first])) {
+      ++last;
+    }
+    if (last - first == 1) {
+      append_finding(buffer, findings[order[first]]);
+      buffer.push_back('\n');
+      flush_if_full();
+    } else {
+      tied.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        tied.push_back(format_finding(findings[order[i]]));
+      }
+      std::sort(tied.begin(), tied.end());
+      for (const std::string &line : tied) {
+        buffer += line;
+        buffer.push_back('\n');
+        flush_if_full();
+      }
+    }
+    first = last;
   }
-  std::sort(lines.begin(), lines.end(), [&](const Line &a, const Line &b) {
-    return std::make_tuple(a.finding->alert_time.sort_key(), a.finding->user_id,
-                           a.finding->device_id, a.finding->usb_time.sort_key(),
-                           std::string_view(a.text)) <
-           std::make_tuple(b.finding->alert_time.sort_key(), b.finding->user_id,
-                           b.finding->device_id, b.finding->usb_time.sort_key(),
-                           std::string_view(b.text));
-  });
-  std::size_t total = 0;
-  for (const Line &line : lines) {
-    total += line.text.size() + 1;
+  if (!buffer.empty()) {
+    sink(buffer);
   }
+}
+
+std::string render_json_lines(const FindingTable &findings) {
   std::string out;
-  out.reserve(total);
-  for (const Line &line : lines) {
-    out += line.text;
-    out.push_back('\n');
-  }
+  write_json_lines(findings, [&](std::string_view piece) { out += piece; });
   return out;
 }
 

@@ -1,7 +1,10 @@
 #include "stages/stage_test_support.hpp"
 #include "usbexfil/output/json_lines_writer.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace usbexfil;
 using namespace usbexfil::testing;
@@ -68,4 +71,41 @@ TEST(RenderJsonLines, SortsByAlertTimeUserDeviceAndMountTime) {
   }
   EXPECT_EQ(order, (std::vector<std::string>{"zd911", "ad113", "ad211", "ad212", "bd111"}));
   EXPECT_EQ(render_json_lines({}), "");
+}
+
+TEST(WriteJsonLines, OrdersFindingsThatTieOnEveryKeyByTheirText) {
+  FindingTable findings(3, finding("2026-03-10T10:00:00Z", "u", "d", "2026-03-10T11:00:00Z"));
+  findings[0].ip_address = "10.0.0.3";
+  findings[1].ip_address = "10.0.0.1";
+  findings[2].ip_address = "10.0.0.2";
+  const std::string text = render_json_lines(findings);
+  const auto first = text.find("10.0.0.1");
+  const auto second = text.find("10.0.0.2");
+  const auto third = text.find("10.0.0.3");
+  ASSERT_NE(third, std::string::npos);
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+}
+
+TEST(WriteJsonLines, HandsLargeOutputToTheSinkInWholeLinePieces) {
+  FindingTable findings;
+  std::vector<std::string> names;
+  for (int i = 0; i < 2000; ++i) {
+    names.push_back(fmt::format("user{:04}@example.com", i));
+  }
+  for (const std::string &name : names) {
+    findings.push_back(finding("2026-03-10T10:00:00Z", name, "d", "2026-03-10T11:00:00Z"));
+  }
+  std::vector<std::string> pieces;
+  write_json_lines(findings, [&](std::string_view piece) { pieces.emplace_back(piece); });
+  ASSERT_GT(pieces.size(), 3u); // about 1.4 MB in pieces of about 64 KiB
+  std::string joined;
+  for (const std::string &piece : pieces) {
+    EXPECT_LE(piece.size(), 70u * 1024);
+    EXPECT_EQ(piece.back(), '\n'); // a line is never split between pieces
+    joined += piece;
+  }
+  EXPECT_EQ(joined, render_json_lines(findings));
+  EXPECT_EQ(std::count(joined.begin(), joined.end(), '\n'), 2000);
+  EXPECT_LT(joined.find("user0000@"), joined.find("user1999@"));
 }
