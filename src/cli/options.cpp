@@ -60,7 +60,9 @@ Parsed parse_arguments(int argc, char **argv) {
   run->add_option("--to", to, "Keep rows with TimeGenerated < this (ISO 8601)");
   run->add_flag("--strict", options.pipeline.scan.strict,
                 "Stop with exit 2 at the first malformed line (and check every line)");
-  run->add_option("-j,--threads", threads, "Parsing threads (default: all cores)")
+  run->add_option(
+         "-j,--threads", threads,
+         "Parsing threads per table, at most (default: all cores; a table gets one per 4 MiB)")
       ->check(CLI::Range(1u, 256u));
   run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 1M)")
       ->transform(CLI::AsSizeValue(false))

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <fcntl.h>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <sys/stat.h>
@@ -276,6 +277,21 @@ LoadStats ResultBook::totals(const std::vector<std::string> &files, bool strict)
 }
 
 } // namespace
+
+unsigned scan_threads(const std::vector<std::string> &files, const ScanOptions &options) {
+  const unsigned most = std::max(1u, options.threads);
+  if (options.min_bytes_per_thread == 0) {
+    return most;
+  }
+  std::uint64_t bytes = 0;
+  for (const std::string &path : files) {
+    std::error_code error;
+    const std::uint64_t size = std::filesystem::file_size(path, error);
+    bytes += error ? 0 : size;
+  }
+  return static_cast<unsigned>(
+      std::clamp<std::uint64_t>(bytes / options.min_bytes_per_thread, 1, most));
+}
 
 LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
                      const std::vector<LineWorker *> &workers) {

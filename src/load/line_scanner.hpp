@@ -51,6 +51,11 @@ public:
   virtual void on_line(std::string_view line, LineContext &context) = 0;
 };
 
+/// The threads a scan of `files` gets: `options.threads`, fewer for inputs smaller than
+/// `options.min_bytes_per_thread` per thread, at least one. Files that cannot be read count as
+/// empty (the scan reports them).
+unsigned scan_threads(const std::vector<std::string> &files, const ScanOptions &options);
+
 /// Scans `files` with one worker per thread (`workers.size()` threads) and returns the totals:
 /// bytes, rows read, errors, warnings and the capped diagnostics per file. Under
 /// `options.strict` the first malformed line (in file and line order) throws Error.

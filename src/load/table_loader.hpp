@@ -89,16 +89,16 @@ Table load_table(const std::vector<std::string> &files, const ScanOptions &optio
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::unique_ptr<TableWorker<Table>>> workers;
   std::vector<LineWorker *> pointers;
-  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+  for (unsigned i = 0; i < scan_threads(files, options); ++i) {
     workers.push_back(make());
     pointers.push_back(workers.back().get());
   }
   const std::string table_name = std::move(stats.table);
   stats = scan_lines(files, options, pointers);
   stats.table = table_name;
-  Table table;
-  for (auto &worker : workers) {
-    append_table(table, worker->take());
+  Table table = workers.front()->take(); // the others are appended: one copy fewer
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    append_table(table, workers[i]->take());
   }
   stats.rows_kept = table.size();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

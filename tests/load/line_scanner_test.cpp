@@ -149,3 +149,21 @@ TEST(ScanLines, MissingFileIsAnError) {
   EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 1, 1024), Error);
   EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 2, 1024), Error);
 }
+
+TEST(ScanThreads, OneThreadPerMinimumBytesCappedByTheOption) {
+  TempDir dir;
+  const std::string a = dir.write("a.jsonl", std::string(3000, 'x'));
+  const std::string b = dir.write("b.jsonl", std::string(2000, 'x'));
+  ScanOptions options;
+  options.threads = 4;
+  options.min_bytes_per_thread = 1000;
+  EXPECT_EQ(scan_threads({a}, options), 3u);
+  EXPECT_EQ(scan_threads({a, b}, options), 4u); // 5 by size, capped at 4
+  EXPECT_EQ(scan_threads({dir.file("missing.jsonl")}, options), 1u);
+  options.min_bytes_per_thread = 1 << 20;
+  EXPECT_EQ(scan_threads({a, b}, options), 1u);
+  options.min_bytes_per_thread = 0; // every thread, whatever the size
+  EXPECT_EQ(scan_threads({a}, options), 4u);
+  options.threads = 0;
+  EXPECT_EQ(scan_threads({a}, options), 1u);
+}

@@ -12,6 +12,7 @@ namespace {
 ScanOptions options(unsigned threads = 1) {
   ScanOptions scan;
   scan.threads = threads;
+  scan.min_bytes_per_thread = 0;
   return scan;
 }
 

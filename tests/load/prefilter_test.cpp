@@ -107,7 +107,8 @@ TEST(PrefixSpotter, SpotsAnyValueAsAString) {
   EXPECT_TRUE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"));
   EXPECT_TRUE(spot(*spotter, std::string(300, ' ') + R"("blake.smith@contoso.com")"));
   EXPECT_FALSE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"carol@contoso.com"})"));
-  EXPECT_FALSE(spot(*spotter, R"({"Path":"C:\\Users\\avery.lee@contoso.com"})")); // not a string start
+  EXPECT_FALSE(
+      spot(*spotter, R"({"Path":"C:\\Users\\avery.lee@contoso.com"})")); // not a string start
   EXPECT_FALSE(spot(*spotter, ""));
 }
 
