@@ -3,7 +3,8 @@
 // building a DOM, so the pushed-down filters can reject most candidate lines before the full,
 // validating parse. Anything unusual (a JSON error, a value that is not a string or null) makes
 // `read` return false and the caller takes the full parse, which then decides and reports.
-// Only used on lines without `\u` escapes (RawMatch::needle), so keys compare as raw bytes.
+// Values are always unescaped. Keys are compared as raw bytes, or, for a line with `\u`
+// escapes (where a key may be spelled `"\u0041ctionType"`), unescaped first.
 #pragma once
 
 #include "load/json_values.hpp"
@@ -11,6 +12,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <utility>
@@ -23,8 +25,9 @@ public:
   explicit QuickFields(const std::array<std::string_view, N> &names) : names_(names) {}
 
   /// Reads the named fields of a padded line; missing or null reads as "". The views are valid
-  /// until the next call.
-  bool read(std::string_view line, std::array<std::string_view, N> &values) {
+  /// until the next call. `unescape_keys`: the line may spell a key with `\u` escapes.
+  bool read(std::string_view line, std::array<std::string_view, N> &values,
+            bool unescape_keys = false) {
     simdjson::ondemand::document document;
     simdjson::ondemand::object object;
     json::reserve_document(*parser_, line.size());
@@ -39,14 +42,22 @@ public:
       if (std::move(result).get(field)) {
         return false;
       }
-      const simdjson::ondemand::raw_json_string key = field.key();
-      for (std::size_t i = 0; i < N; ++i) {
-        if (key == names_[i]) {
-          if (!read_value(field.value(), values[i])) {
-            return false;
-          }
-          break;
+      std::size_t i = N;
+      if (unescape_keys) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) {
+          return false;
         }
+        i = static_cast<std::size_t>(std::find(names_.begin(), names_.end(), key) - names_.begin());
+      } else {
+        const simdjson::ondemand::raw_json_string key = field.key();
+        i = static_cast<std::size_t>(
+            std::find_if(names_.begin(), names_.end(),
+                         [&](std::string_view name) { return key == name; }) -
+            names_.begin());
+      }
+      if (i < N && !read_value(field.value(), values[i])) {
+        return false;
       }
     }
     return true;

@@ -1,3 +1,4 @@
+#include "load/cheap_looks.hpp"
 #include "load/line_scanner.hpp"
 #include "load/prefilter.hpp"
 #include "load/quick_fields.hpp"
@@ -126,4 +127,44 @@ TEST(PrefixSpotter, RefusesValuesItCannotSpotExactly) {
   EXPECT_FALSE(PrefixSpotter::make({"\xC3\x84rger-bericht"}).has_value()); // non-ASCII first byte
   EXPECT_TRUE(PrefixSpotter::make({"9c4f2a7be1d03586f0a1b2c3d4e5f60718293a4b"}).has_value());
   EXPECT_TRUE(PrefixSpotter::make({}).has_value());
+}
+
+TEST(QuickFields, UnescapesKeysWhenAskedAndValuesAlways) {
+  QuickFields<2> reader(std::array<std::string_view, 2>{"ActionType", "DeviceId"});
+  std::array<std::string_view, 2> values;
+  const std::string line = R"({"\u0041ctionType":"File\u0043reated","DeviceId":"d\u00e9"})";
+  const std::string padded = line + std::string(simdjson::SIMDJSON_PADDING, ' ');
+  ASSERT_TRUE(reader.read(std::string_view(padded.data(), line.size()), values, true));
+  EXPECT_EQ(values[0], "FileCreated");
+  EXPECT_EQ(values[1], "d\xC3\xA9");
+  ASSERT_TRUE(reader.read(std::string_view(padded.data(), line.size()), values, false));
+  EXPECT_EQ(values[0], ""); // the raw key "\u0041ctionType" is not ActionType
+}
+
+TEST(CheapLooks, ReadsLinesWithEscapesInsteadOfPassingThemAll) {
+  const std::unordered_set<std::string_view> users{"alice@contoso.com"};
+  CheapLooks<2> looks({"FileCreated"}, &users,
+                      std::array<std::string_view, 2>{"ActionType", "InitiatingProcessAccountUpn"});
+  const auto admit = [](const std::array<std::string_view, 2> &f) {
+    return f[0] == "FileCreated" && f[1] == "alice@contoso.com";
+  };
+  const auto may_admit = [&](const std::string &line) {
+    const std::string padded = line + std::string(LINE_PADDING, ' ');
+    return looks.may_admit(std::string_view(padded.data(), line.size()), admit);
+  };
+  // Escaped keys and values that spell an admitted row: kept for the full parse.
+  EXPECT_TRUE(may_admit(
+      R"({"\u0041ctionType":"\u0046ileCreated","InitiatingProcessAccountUpn":"alic\u0065@contoso.com"})"));
+  // A line with an escape elsewhere whose fields are not admitted: skipped.
+  EXPECT_FALSE(may_admit(
+      R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"bob@contoso.com","X":"caf\u00e9"})"));
+  EXPECT_FALSE(may_admit(
+      R"({"ActionType":"FileDeleted","InitiatingProcessAccountUpn":"alice@contoso.com","X":"\u0041"})"));
+  // Without escapes the raw looks decide first.
+  EXPECT_FALSE(may_admit(
+      R"({"ActionType":"FileDeleted","InitiatingProcessAccountUpn":"alice@contoso.com"})"));
+  EXPECT_TRUE(may_admit(
+      R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"alice@contoso.com"})"));
+  // Malformed JSON with an escape: left to the full parse, which reports it.
+  EXPECT_TRUE(may_admit(R"({"ActionType":"\u0046ileCreated",)"));
 }
