@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -190,7 +191,9 @@ std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint6
   const std::uint64_t end = std::min(file.size, begin + chunk_size);
   const std::uint64_t read_from = begin == 0 ? 0 : begin - 1;
   buffer.size = 0;
-  buffer.reserve(static_cast<std::size_t>(end - read_from) + READ_ON);
+  // Room for any chunk of this size with its byte before and a read-on: every chunk of the scan
+  // fits the first allocation (growing by one byte would double the buffer into fresh pages).
+  buffer.reserve(static_cast<std::size_t>(chunk_size + 1 + READ_ON));
   file.read_into(buffer, read_from, end - read_from);
   const std::size_t limit = buffer.size; // buffer index of byte `end`
   std::size_t first = 0;
@@ -303,9 +306,10 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   }
   // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
   // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is reached
-  // at 32 chunks per thread (64 MiB for two threads at the default 1 MiB).
+  // at 32 chunks per thread (64 MiB for two threads at the default 1 MiB). Sizes are powers of
+  // two, so that a pooled buffer grows at most a few times over the four tables' scans.
   const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
-      bytes / (32 * std::max<std::size_t>(1, workers.size())),
+      std::bit_floor(bytes / (32 * std::max<std::size_t>(1, workers.size()))),
       std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
       std::max<std::uint64_t>(options.chunk_size, 64));
   std::vector<ChunkRef> chunks;
