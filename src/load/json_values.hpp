@@ -35,6 +35,14 @@ private:
 bool reserve_document(simdjson::dom::parser &parser, std::size_t size);
 bool reserve_document(simdjson::ondemand::parser &parser, std::size_t size);
 
+/// `key == name`, testing the length and the first and last bytes before comparing the rest: a
+/// row's keys are compared with every wanted name, and most differ in one of these.
+inline bool same_key(std::string_view key, std::string_view name) {
+  return key.size() == name.size() &&
+         (name.empty() ||
+          (key.front() == name.front() && key.back() == name.back() && key.compare(name) == 0));
+}
+
 /// Picks the top-level fields a loader needs; the last occurrence of a key wins.
 template <std::size_t N> class FieldPicker {
 public:
@@ -54,7 +62,7 @@ public:
     std::array<std::optional<element>, N> values{};
     for (const auto field : row) {
       for (std::size_t i = 0; i < N; ++i) {
-        if (field.key == names_[i]) {
+        if (same_key(field.key, names_[i])) {
           values[i] = field.value;
           break;
         }

@@ -48,13 +48,20 @@ public:
         if (field.unescaped_key().get(key)) {
           return false;
         }
-        i = static_cast<std::size_t>(std::find(names_.begin(), names_.end(), key) - names_.begin());
-      } else {
-        const simdjson::ondemand::raw_json_string key = field.key();
         i = static_cast<std::size_t>(
             std::find_if(names_.begin(), names_.end(),
-                         [&](std::string_view name) { return key == name; }) -
+                         [&](std::string_view name) { return json::same_key(key, name); }) -
             names_.begin());
+      } else {
+        const simdjson::ondemand::raw_json_string key = field.key();
+        i = static_cast<std::size_t>(std::find_if(names_.begin(), names_.end(),
+                                                  [&](std::string_view name) {
+                                                    // The first byte first: most keys differ there
+                                                    // (names are not empty).
+                                                    return *key.raw() == name.front() &&
+                                                           key == name;
+                                                  }) -
+                                     names_.begin());
       }
       if (i < N && !read_value(field.value(), values[i])) {
         return false;
