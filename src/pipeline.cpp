@@ -75,7 +75,7 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
   LoadStats stats;
 
   // Stage 1: alerts, expanded to (time, ip, account) rows.
-  s.alerts = load_security_alerts(files.of(SourceTable::security_alert), window, scan, stats);
+  s.alerts = load_security_alerts(files.of(SourceTable::security_alert), window, scan, stats, push);
   result.tables.push_back(stats);
   s.alert_entities = timed_stage(result, "expand_alert_entities", s.alerts.size(),
                                  [&] { return expand_alert_entities(s.alerts); });

@@ -1,8 +1,11 @@
 // SecurityAlert loader. Alerts are few, so every line is parsed in full. Entities is kept as the
 // compact JSON of its dynamic value (a JSON string whose text is JSON is parsed here, once), so
-// that stage 1 (expand_alert_entities) can walk it the way mv-expand does.
+// that stage 1 (expand_alert_entities) can walk it the way mv-expand does. With push-down, rows
+// that fail stage 1's name and status test are dropped before Entities is read: resolving and
+// re-serializing Entities is most of the cost of a row, and most alerts are of other rules.
 #include "load/table_loader.hpp"
 #include "usbexfil/load/loaders.hpp"
+#include "usbexfil/stages/expand_alert_entities.hpp"
 #include "usbexfil/table/columns.hpp"
 #include "usbexfil/text.hpp"
 
@@ -11,7 +14,8 @@ namespace {
 
 class SecurityAlertWorker final : public TableWorker<SecurityAlertTable> {
 public:
-  explicit SecurityAlertWorker(const TimeWindow &window) : window_(window) {}
+  SecurityAlertWorker(const TimeWindow &window, bool rule_alerts_only)
+      : window_(window), rule_alerts_only_(rule_alerts_only) {}
 
   void on_line(std::string_view line, LineContext &context) override {
     simdjson::dom::object row;
@@ -23,9 +27,14 @@ public:
     if (!window_.contains(time_generated)) {
       return;
     }
+    const std::string_view alert_name = string_column(column::ALERT_NAME, name, context);
+    const std::string_view alert_status = string_column(column::STATUS, status, context);
+    if (rule_alerts_only_ && !is_rule_alert(alert_name, alert_status)) {
+      return;
+    }
     table_.time_generated.push_back(time_generated);
-    table_.alert_name.push_back(keep(string_column(column::ALERT_NAME, name, context)));
-    table_.status.push_back(keep(string_column(column::STATUS, status, context)));
+    table_.alert_name.push_back(keep(alert_name));
+    table_.status.push_back(keep(alert_status));
     const auto value = dynamic_.resolve(entities);
     table_.entities_json.push_back(
         table_.pool.intern(value ? simdjson::to_string(*value) : std::string("null")));
@@ -35,16 +44,18 @@ private:
   static constexpr json::FieldPicker<4> PICKER{
       std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES}};
   TimeWindow window_;
+  bool rule_alerts_only_;
 };
 
 } // namespace
 
 SecurityAlertTable load_security_alerts(const std::vector<std::string> &files,
                                         const TimeWindow &window, const ScanOptions &options,
-                                        LoadStats &stats) {
+                                        LoadStats &stats, bool rule_alerts_only) {
   stats.table = "SecurityAlert";
-  return load_table<SecurityAlertTable>(
-      files, options, stats, [&] { return std::make_unique<SecurityAlertWorker>(window); });
+  return load_table<SecurityAlertTable>(files, options, stats, [&] {
+    return std::make_unique<SecurityAlertWorker>(window, rule_alerts_only);
+  });
 }
 
 } // namespace usbexfil

@@ -68,19 +68,19 @@ std::string_view property_text(const ExpandedItem &item, std::string_view name, 
   return pool.intern(json::to_kusto_string(item.property(name), scratch));
 }
 
-bool is_mass_download_alert(const SecurityAlertTable &alerts, std::size_t row) {
-  return ascii_iequals(alerts.alert_name[row], column::ALERT_NAME_MASS_DOWNLOAD) &&
-         alerts.status[row] != column::STATUS_RESOLVED;
-}
-
 } // namespace
+
+bool is_rule_alert(std::string_view alert_name, std::string_view status) {
+  return ascii_iequals(alert_name, column::ALERT_NAME_MASS_DOWNLOAD) &&
+         status != column::STATUS_RESOLVED;
+}
 
 AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts) {
   AlertEntityTable result;
   simdjson::dom::parser parser;
   std::unordered_set<std::tuple<Datetime, std::string_view, std::string_view>, TupleHash> seen;
   for (std::size_t row = 0; row < alerts.size(); ++row) {
-    if (!is_mass_download_alert(alerts, row)) {
+    if (!is_rule_alert(alerts.alert_name[row], alerts.status[row])) {
       continue;
     }
     element entities;

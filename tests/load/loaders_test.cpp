@@ -128,6 +128,28 @@ TEST(LoadSecurityAlerts, AppliesTheTimeWindow) {
   EXPECT_EQ(table.alert_name[1], "inside");
 }
 
+TEST(LoadSecurityAlerts, RuleAlertsOnlyKeepsWhatStageOneTests) {
+  TempDir dir;
+  const auto file = dir.write(
+      "SecurityAlert.jsonl",
+      R"({"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"Mass Download by a Single User","Status":"New","Entities":[]}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"mass download by a single user","Status":"resolved"}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"mass download by a single user","Status":"Resolved"}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"mass download by a single user ","Status":"New"}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"Impossible travel","Status":"New","Entities":[{"Type":"ip"}]}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":7,"Status":"New"}
+)");
+  LoadStats stats;
+  const auto all = load_security_alerts({file}, {}, options(), stats);
+  EXPECT_EQ(all.size(), 6u);
+  const auto table = load_security_alerts({file}, {}, options(), stats, true);
+  ASSERT_EQ(table.size(), 2u); // `=~` ignores ASCII case; only exactly "Resolved" is dropped
+  EXPECT_EQ(table.alert_name[0], "Mass Download by a Single User");
+  EXPECT_EQ(table.status[1], "resolved");
+  EXPECT_EQ(stats.rows_kept, 2u);
+  EXPECT_EQ(stats.warnings, 1u); // AlertName 7: still read (as "7") and reported
+}
+
 TEST(LoadCloudAppEvents, ProjectsRawEventDataGivenAsValueOrText) {
   TempDir dir;
   const auto file = dir.write(

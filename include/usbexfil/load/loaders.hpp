@@ -38,10 +38,12 @@ struct DeviceEventsFilter {
   const std::unordered_set<std::string_view> *device_ids = nullptr; ///< null: any device
 };
 
-/// SecurityAlert rows in the window. Alerts are few, so every row is kept and parsed in full.
+/// SecurityAlert rows in the window. Alerts are few, so every row is parsed in full; with
+/// `rule_alerts_only`, rows that fail stage 1's name and status test (`is_rule_alert`) are
+/// dropped before their Entities are read.
 SecurityAlertTable load_security_alerts(const std::vector<std::string> &files,
                                         const TimeWindow &window, const ScanOptions &options,
-                                        LoadStats &stats);
+                                        LoadStats &stats, bool rule_alerts_only = false);
 
 /// CloudAppEvents rows in the window; with a filter, only downloads it admits.
 CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files,

@@ -6,6 +6,11 @@
 
 namespace usbexfil {
 
+/// Stage 1's alert test: AlertName `=~` the rule's name (ASCII case ignored, whole string) and
+/// Status not exactly "Resolved". The SecurityAlert loader applies it too, before reading
+/// Entities, when the pipeline pushes filters down.
+bool is_rule_alert(std::string_view alert_name, std::string_view status);
+
 /// Keeps "mass download by a single user" alerts (ASCII case ignored) that are not exactly
 /// "Resolved", expands Entities as mv-expand does and returns the distinct rows of
 /// (Alert_TimeGenerated, IpAddress, AADUserId): the cross product of each alert's ip and account
