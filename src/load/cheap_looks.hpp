@@ -1,9 +1,9 @@
 // The looks a filtered scan takes at a line before the full, validating parse:
-//   1. the raw bytes (RawPrefilter): no kept ActionType value and no `\u` escape -> skip;
-//   2. the raw bytes again, for the values of a pushed-down key (UPNs, AccountObjectIds,
-//      DeviceIds), when the line has no `\u` escape -> skip if none is present;
-//   3. simdjson On-Demand (QuickFields) reads the filter's columns, unescaped -> skip if not
-//      admitted. A line with `\u` escapes skips the raw looks (a value may be spelled with
+//   1. the raw bytes (RawPrefilter, one SIMD pass): skip a line without `\u` escapes that holds
+//      no kept ActionType value, or none of a pushed-down key's values (UPNs, AccountObjectIds,
+//      DeviceIds) after that key;
+//   2. simdjson On-Demand (QuickFields) reads the filter's columns, unescaped -> skip if not
+//      admitted. A line with `\u` escapes passes the raw look (a value may be spelled with
 //      escapes) but still gets this one, with its keys unescaped too.
 // Each look only ever answers "certainly not admitted" or "maybe"; "maybe" goes to the next look
 // and finally to the DOM parse, which decides and reports malformed lines.
@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -24,34 +23,29 @@ namespace usbexfil {
 
 template <std::size_t N> class CheapLooks {
 public:
-  /// `actions`: the ActionType values kept; `values`: a pushed-down key's values (or null);
-  /// `fields`: the columns the filter reads, in the order `admit` takes them.
-  CheapLooks(const std::vector<std::string> &actions,
-             const std::unordered_set<std::string_view> *values,
-             const std::array<std::string_view, N> &fields)
-      : actions_(actions), quick_(fields) {
-    if (values != nullptr) {
-      values_ = PrefixSpotter::make(std::vector<std::string_view>(values->begin(), values->end()));
-    }
-  }
+  /// `actions`: the ActionType values kept; `fields`: the columns the filter reads, in the
+  /// order `admit` takes them; `key`, `values`: a pushed-down key column (one of `fields`) and
+  /// the values it admits (null: any).
+  CheapLooks(const std::vector<std::string> &actions, const std::array<std::string_view, N> &fields,
+             std::string_view key, const std::unordered_set<std::string_view> *values)
+      : raw_(actions, key, values), quick_(fields) {}
 
   /// False only when the row certainly is not admitted; `admit(fields)` is the filter.
   template <class Admit> bool may_admit(std::string_view line, Admit admit) {
-    const RawMatch raw = actions_.scan(line);
+    const RawMatch raw = raw_.scan(line);
     if (raw == RawMatch::none) {
       return false;
     }
     const bool escaped = raw == RawMatch::escape;
-    if (!escaped && values_ && !values_->spot(line)) {
-      return false; // none of the values in a line without \u escapes
-    }
     std::array<std::string_view, N> fields;
     return !quick_.read(line, fields, escaped) || admit(fields);
   }
 
+  /// The first look, for the scanner to run over whole chunks (RawPrefilter::sieve).
+  const RawPrefilter &raw() const { return raw_; }
+
 private:
-  RawPrefilter actions_;
-  std::optional<PrefixSpotter> values_;
+  RawPrefilter raw_;
   QuickFields<N> quick_;
 };
 

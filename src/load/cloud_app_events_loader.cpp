@@ -22,8 +22,12 @@ public:
                        bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
         looks_({std::string(column::ACTION_FILE_DOWNLOADED)},
-               filter ? filter->account_object_ids : nullptr,
-               {column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS}) {}
+               {column::ACTION_TYPE, column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS},
+               column::ACCOUNT_OBJECT_ID, filter ? filter->account_object_ids : nullptr) {}
+
+  const RawPrefilter *sieve() const override {
+    return filter_ && !validate_all_ ? &looks_.raw() : nullptr;
+  }
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };

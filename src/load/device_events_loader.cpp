@@ -15,8 +15,12 @@ class DeviceEventsWorker final : public TableWorker<DeviceEventsTable> {
 public:
   DeviceEventsWorker(const TimeWindow &window, const DeviceEventsFilter *filter, bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
-        looks_({std::string(column::ACTION_USB_DRIVE_MOUNTED)},
-               filter ? filter->device_ids : nullptr, {column::ACTION_TYPE, column::DEVICE_ID}) {}
+        looks_({std::string(column::ACTION_USB_DRIVE_MOUNTED)}, {column::ACTION_TYPE, column::DEVICE_ID},
+               column::DEVICE_ID, filter ? filter->device_ids : nullptr) {}
+
+  const RawPrefilter *sieve() const override {
+    return filter_ && !validate_all_ ? &looks_.raw() : nullptr;
+  }
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1]); };

@@ -18,8 +18,12 @@ public:
                          bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
         looks_({std::string(column::ACTION_FILE_CREATED), std::string(column::ACTION_FILE_RENAMED)},
-               filter ? filter->user_ids : nullptr,
-               {column::ACTION_TYPE, column::FILE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN}) {}
+               {column::ACTION_TYPE, column::FILE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN},
+               column::INITIATING_PROCESS_ACCOUNT_UPN, filter ? filter->user_ids : nullptr) {}
+
+  const RawPrefilter *sieve() const override {
+    return filter_ && !validate_all_ ? &looks_.raw() : nullptr;
+  }
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };

@@ -1,6 +1,7 @@
 #include "load/line_scanner.hpp"
 
 #include "load/pooled.hpp"
+#include "load/prefilter.hpp"
 #include "usbexfil/error.hpp"
 
 #include <fmt/format.h>
@@ -83,22 +84,32 @@ struct ChunkResult {
   std::vector<LineContext::Pending> kept;
 };
 
-bool is_blank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
 } // namespace
 
 /// Splits a range of whole lines into lines and feeds a worker; befriends LineContext.
 class ChunkWork {
 public:
+  /// `sieved`: the calling thread's reused space for the sieve's answer.
   static ChunkResult run(const char *begin, const char *end, bool first_in_file,
-                         LineWorker &worker) {
+                         LineWorker &worker, SievedLines &sieved) {
     ChunkResult result;
     LineContext context;
     if (first_in_file && end - begin >= 3 && std::memcmp(begin, BOM, 3) == 0) {
       begin += 3;
+    }
+    if (const RawPrefilter *sieve = worker.sieve()) {
+      sieve->sieve(begin, end, sieved);
+      for (const SievedLines::Line &kept : sieved.kept) {
+        std::string_view line(begin + kept.begin, kept.end - kept.begin);
+        if (!line.empty() && line.back() == '\r') {
+          line.remove_suffix(1);
+        }
+        context.line_in_chunk_ = kept.index;
+        worker.on_line(line, context); // a kept line holds a mark, so it is not blank
+      }
+      result.lines = sieved.lines;
+      result.rows = sieved.lines - sieved.blank;
+      begin = end;
     }
     while (begin < end) {
       const char *newline = static_cast<const char *>(std::memchr(begin, '\n', end - begin));
@@ -107,7 +118,7 @@ public:
       if (!line.empty() && line.back() == '\r') {
         line.remove_suffix(1);
       }
-      if (!line.empty() && !is_blank(line)) {
+      if (!line.empty() && !is_blank_line(line)) {
         ++result.rows;
         context.line_in_chunk_ = result.lines;
         worker.on_line(line, context);
@@ -328,6 +339,7 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   const auto work = [&](LineWorker &worker) {
     Pooled<Buffer> buffer; // the pages the previous table's scan touched
     buffer->size = 0;
+    SievedLines sieved;
     try {
       for (std::size_t c = next++; c < chunks.size(); c = next++) {
         if (options.strict && book.any_error()) {
@@ -338,7 +350,7 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
             read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
         buffer->clear_padding_at(last);
         book.add(chunk, ChunkWork::run(buffer->data() + first, buffer->data() + last,
-                                       chunk.index == 0, worker));
+                                       chunk.index == 0, worker, sieved));
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);

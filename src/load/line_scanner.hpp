@@ -43,12 +43,28 @@ private:
 /// 64-byte SIMD loads, offset by up to 31 bytes, need 95.
 inline constexpr std::size_t LINE_PADDING = 128;
 
+/// A line that holds only spaces, tabs and CRs (or nothing) is blank: not a row.
+inline bool is_blank_line(std::string_view line) {
+  for (const char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') {
+      return false;
+    }
+  }
+  return true;
+}
+
+class RawPrefilter;
+
 /// A per-thread consumer of lines. `line` has at least LINE_PADDING readable bytes after
 /// its end; it never holds the line end, a CR before it, or a UTF-8 byte-order mark.
 class LineWorker {
 public:
   virtual ~LineWorker() = default;
   virtual void on_line(std::string_view line, LineContext &context) = 0;
+  /// A sieve the scanner runs over each chunk first (RawPrefilter::sieve): lines it rules out
+  /// are counted but never handed to `on_line`, so it must rule out only lines that `on_line`
+  /// would skip without a diagnostic. Null (the default): every line is handed over.
+  virtual const RawPrefilter *sieve() const { return nullptr; }
 };
 
 /// The threads a scan of `files` gets: `options.threads`, fewer for inputs smaller than

@@ -1,6 +1,9 @@
 #include "load/prefilter.hpp"
 
+#include "load/line_scanner.hpp"
+
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -15,7 +18,8 @@ namespace {
 constexpr std::size_t MAX_SPAN = 32; // keeps SIMD loads within the 64 bytes of padding
 } // namespace
 
-RawPrefilter::RawPrefilter(const std::vector<std::string> &needles) {
+RawPrefilter::RawPrefilter(const std::vector<std::string> &needles, std::string_view key,
+                           const std::unordered_set<std::string_view> *values) {
   for (const std::string &needle : needles) {
     assert(needle.size() >= 2);
     const std::size_t span = std::min(needle.size(), MAX_SPAN);
@@ -29,48 +33,46 @@ RawPrefilter::RawPrefilter(const std::vector<std::string> &needles) {
     }
     group->needles.push_back(needle);
   }
+  if (values != nullptr && !key.empty() && !values->contains(std::string_view())) {
+    // The SIMD test looks at the name's first and last bytes (its closing quote would not tell
+    // names of the same length apart: InitiatingProcessAccountUpn, ...AccountSid).
+    const std::size_t span = std::min(key.size(), MAX_SPAN);
+    key_ = Group{key.front(), key[span - 1], span, {std::string(key) + '"'}};
+    values_ = values;
+    bloom_.emplace(values->size());
+    for (const std::string_view value : *values) {
+      bloom_->insert(value);
+    }
+  }
 }
 
-std::optional<PrefixSpotter> PrefixSpotter::make(const std::vector<std::string_view> &values) {
-  for (const std::string_view value : values) {
-    if (value.size() < 8 || static_cast<unsigned char>(value.front()) >= 0x80 ||
-        std::any_of(value.begin(), value.begin() + 8, [](char c) {
-          return c == '"' || c == '\\' || c == '/' || static_cast<unsigned char>(c) < 0x20;
-        })) {
-      return std::nullopt;
-    }
-  }
-  PrefixSpotter spotter(std::bit_ceil(std::max<std::size_t>(16, values.size() * 4)));
-  for (const std::string_view value : values) {
-    std::uint64_t prefix = 0;
-    std::memcpy(&prefix, value.data(), sizeof prefix);
-    spotter.insert(prefix);
-    const auto first = static_cast<unsigned char>(value.front());
-    for (std::size_t lane = 0; lane < 64; lane += 16) {
-      spotter.high_[lane + (first >> 4)] = static_cast<std::uint8_t>(1u << (first >> 4));
-      spotter.low_[lane + (first & 15)] |= static_cast<std::uint8_t>(1u << (first >> 4));
-    }
-  }
-  return spotter;
+StringBloom::StringBloom(std::size_t values)
+    : bits_(std::bit_ceil(std::max<std::size_t>(4096, values * 16)) / 64, 0),
+      mask_(bits_.size() * 64 - 1) {}
+
+void StringBloom::insert(std::string_view text) {
+  const std::uint64_t h = hash(text);
+  const std::uint64_t first = h & mask_;
+  const std::uint64_t second = (h >> 32) & mask_;
+  bits_[first >> 6] |= std::uint64_t{1} << (first & 63);
+  bits_[second >> 6] |= std::uint64_t{1} << (second & 63);
 }
 
-void PrefixSpotter::insert(std::uint64_t prefix) {
-  std::size_t i = slot(prefix);
-  while (table_[i] != 0 && table_[i] != prefix) {
-    i = (i + 1) & (table_.size() - 1);
+std::uint64_t StringBloom::hash(std::string_view text) {
+  std::uint64_t head = 0;
+  std::uint64_t tail = 0;
+  if (text.size() >= 8) {
+    std::memcpy(&head, text.data(), 8);
+    std::memcpy(&tail, text.data() + text.size() - 8, 8);
+  } else if (!text.empty()) {
+    std::memcpy(&head, text.data(), text.size());
+    tail = head;
   }
-  table_[i] = prefix;
-}
-
-bool PrefixSpotter::contains(std::uint64_t prefix) const {
-  for (std::size_t i = slot(prefix);; i = (i + 1) & (table_.size() - 1)) {
-    if (table_[i] == prefix) {
-      return true;
-    }
-    if (table_[i] == 0) {
-      return false;
-    }
-  }
+  std::uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (std::rotl(tail, 31) * 0xC2B2AE3D27D4EB4FULL) ^
+                    text.size();
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
 }
 
 namespace {
@@ -92,21 +94,20 @@ bool needle_at(std::string_view line, std::size_t pos, const std::string &needle
          std::memcmp(line.data() + pos, needle.data(), needle.size()) == 0;
 }
 
+std::size_t skip_whitespace(std::string_view line, std::size_t pos) {
+  while (pos < line.size() &&
+         (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\n' || line[pos] == '\r')) {
+    ++pos;
+  }
+  return pos;
+}
+
 // Bit i of eq(p, c) says whether p[i] == c, for one SIMD block.
 #if defined(__AVX512BW__)
 struct Simd {
   static constexpr std::size_t WIDTH = 64;
   static std::uint64_t eq(const char *p, char c) {
     return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), _mm512_set1_epi8(c));
-  }
-  // Bit i: byte p[i] is in the set given as nibble tables (see PrefixSpotter).
-  static std::uint64_t in_set(const char *p, const std::uint8_t *low, const std::uint8_t *high) {
-    const __m512i bytes = _mm512_loadu_si512(p);
-    const __m512i nibble = _mm512_set1_epi8(0x0F);
-    const __m512i lo = _mm512_shuffle_epi8(_mm512_load_si512(low), _mm512_and_si512(bytes, nibble));
-    const __m512i hi = _mm512_shuffle_epi8(_mm512_load_si512(high),
-                                           _mm512_and_si512(_mm512_srli_epi16(bytes, 4), nibble));
-    return _mm512_test_epi8_mask(lo, hi);
   }
 };
 #elif defined(__AVX2__)
@@ -117,20 +118,6 @@ struct Simd {
     return static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(c))));
   }
-  // Bit i: byte p[i] is in the set given as nibble tables (see PrefixSpotter).
-  static std::uint64_t in_set(const char *p, const std::uint8_t *low, const std::uint8_t *high) {
-    const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
-    const __m256i lo = _mm256_shuffle_epi8(
-        _mm256_load_si256(reinterpret_cast<const __m256i *>(low)), _mm256_and_si256(bytes, nibble));
-    const __m256i hi =
-        _mm256_shuffle_epi8(_mm256_load_si256(reinterpret_cast<const __m256i *>(high)),
-                            _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble));
-    const __m256i both = _mm256_and_si256(lo, hi);
-    return ~static_cast<std::uint32_t>(
-               _mm256_movemask_epi8(_mm256_cmpeq_epi8(both, _mm256_setzero_si256()))) &
-           0xFFFFFFFFu;
-  }
 };
 #elif defined(__SSE2__)
 struct Simd {
@@ -138,10 +125,6 @@ struct Simd {
   static std::uint64_t eq(const char *p, char c) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
     return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
-  }
-  // SSE2 has no byte shuffle: every byte may be in the set (the hash lookup decides).
-  static std::uint64_t in_set(const char *, const std::uint8_t *, const std::uint8_t *) {
-    return 0xFFFFu;
   }
 };
 #endif
@@ -162,6 +145,36 @@ bool RawPrefilter::any_needle_at(std::string_view line, std::size_t pos) const {
   return false;
 }
 
+bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) const {
+  // Any place that merely looks like the key only adds a "maybe"; what must not be missed is
+  // the real member, which always reads `"key"`, whitespace, `:`, whitespace, value.
+  const std::string &name = key_->needles.front(); // with its closing quote
+  if (pos == 0 || line[pos - 1] != '"' || pos + name.size() > line.size() ||
+      line[pos + name.size() - 1] != '"' || !needle_at(line, pos, name)) {
+    return false;
+  }
+  std::size_t at = skip_whitespace(line, pos + name.size());
+  if (at >= line.size() || line[at] != ':') {
+    return false; // a string value that reads like the key, not a member name
+  }
+  at = skip_whitespace(line, at + 1);
+  if (line.compare(at, 4, "null") == 0) {
+    return false; // reads as the empty string, which `values` does not hold
+  }
+  if (at >= line.size() || line[at] != '"') {
+    return true; // not a string: the full parse decides
+  }
+  const std::size_t end = line.find('"', at + 1);
+  if (end == std::string_view::npos) {
+    return true;
+  }
+  const std::string_view value = line.substr(at + 1, end - at - 1);
+  if (value.find('\\') != std::string_view::npos) {
+    return true;
+  }
+  return bloom_->may_contain(value) && values_->contains(value);
+}
+
 #if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
 
 // Muła's "generic SIMD" substring search, for all needle groups and `\u` at once: position i is
@@ -173,6 +186,7 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
   const char *data = line.data();
   const std::size_t size = line.size();
   bool found_needle = false;
+  bool key_may_match = !key_.has_value();
   for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
     const char *p = data + block;
     std::uint64_t hits = Simd::eq(p, '\\') & Simd::eq(p + 1, 'u');
@@ -181,8 +195,14 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
         hits |= Simd::eq(p, group.first) & Simd::eq(p + group.span - 1, group.last);
       }
     }
+    std::uint64_t keys = 0;
+    if (!key_may_match) {
+      keys = Simd::eq(p, key_->first) & Simd::eq(p + key_->span - 1, key_->last);
+    }
     if (size - block < Simd::WIDTH) {
-      hits &= (std::uint64_t{1} << (size - block)) - 1;
+      const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
+      hits &= inside;
+      keys &= inside;
     }
     for (; hits != 0; hits &= hits - 1) {
       const std::size_t pos = block + static_cast<std::size_t>(__builtin_ctzll(hits));
@@ -191,44 +211,66 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
       }
       found_needle = found_needle || any_needle_at(line, pos);
     }
+    for (; keys != 0 && !key_may_match; keys &= keys - 1) {
+      key_may_match =
+          key_value_may_match(line, block + static_cast<std::size_t>(__builtin_ctzll(keys)));
+    }
   }
-  return found_needle ? RawMatch::needle : RawMatch::none;
+  return found_needle && key_may_match ? RawMatch::needle : RawMatch::none;
 }
 
-bool PrefixSpotter::spot(std::string_view line) const {
-  const char *data = line.data();
-  const std::size_t size = line.size();
-  for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
-    std::uint64_t quotes =
-        Simd::eq(data + block, '"') & Simd::in_set(data + block + 1, low_.data(), high_.data());
-    if (size - block < Simd::WIDTH) {
-      quotes &= (std::uint64_t{1} << (size - block)) - 1;
+void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
+  out.lines = 0;
+  out.blank = 0;
+  out.kept.clear();
+  const std::string_view range(begin, static_cast<std::size_t>(end - begin));
+  const std::size_t size = range.size();
+  std::size_t line_start = 0;
+  bool kept = false;
+  const auto finish_line = [&](std::size_t line_end) {
+    if (kept) {
+      out.kept.push_back({line_start, line_end, out.lines});
+    } else if (is_blank_line(range.substr(line_start, line_end - line_start))) {
+      ++out.blank; // stops at the first byte of an ordinary line
     }
-    for (; quotes != 0; quotes &= quotes - 1) {
-      const std::size_t pos = block + static_cast<std::size_t>(__builtin_ctzll(quotes));
-      std::uint64_t prefix = 0;
-      std::memcpy(&prefix, data + pos + 1, sizeof prefix); // within the padding at worst
-      if (contains(prefix)) {
-        return true;
+    ++out.lines;
+    line_start = line_end + 1;
+    kept = false;
+  };
+  for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
+    const char *p = begin + block;
+    std::uint64_t newlines = Simd::eq(p, '\n');
+    std::uint64_t marks = Simd::eq(p, '\\') & Simd::eq(p + 1, 'u');
+    if (key_) {
+      marks |= Simd::eq(p, key_->first) & Simd::eq(p + key_->span - 1, key_->last);
+    } else {
+      for (const Group &group : groups_) {
+        marks |= Simd::eq(p, group.first) & Simd::eq(p + group.span - 1, group.last);
+      }
+    }
+    if (size - block < Simd::WIDTH) {
+      const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
+      newlines &= inside;
+      marks &= inside;
+    }
+    // Newlines and marks in position order: a mark belongs to the line the last newline opened.
+    for (std::uint64_t events = newlines | marks; events != 0; events &= events - 1) {
+      const auto bit = static_cast<unsigned>(__builtin_ctzll(events));
+      const std::size_t pos = block + bit;
+      if ((newlines >> bit) & 1) {
+        finish_line(pos);
+      } else if (!kept) {
+        kept = is_unicode_escape(range, pos) ||
+               (key_ ? key_value_may_match(range, pos) : any_needle_at(range, pos));
       }
     }
   }
-  return false;
+  if (line_start < size) {
+    finish_line(size); // the last line has no newline
+  }
 }
 
 #else
-
-bool PrefixSpotter::spot(std::string_view line) const {
-  for (std::size_t pos = line.find('"'); pos != std::string_view::npos;
-       pos = line.find('"', pos + 1)) {
-    std::uint64_t prefix = 0;
-    std::memcpy(&prefix, line.data() + pos + 1, sizeof prefix);
-    if (contains(prefix)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 RawMatch RawPrefilter::scan(std::string_view line) const {
   for (std::size_t pos = line.find("\\u"); pos != std::string_view::npos;
@@ -237,14 +279,44 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
       return RawMatch::escape;
     }
   }
+  bool found_needle = false;
   for (const Group &group : groups_) {
     for (const std::string &needle : group.needles) {
-      if (line.find(needle) != std::string_view::npos) {
-        return RawMatch::needle;
-      }
+      found_needle = found_needle || line.find(needle) != std::string_view::npos;
+    }
+  }
+  if (!found_needle) {
+    return RawMatch::none;
+  }
+  if (!key_) {
+    return RawMatch::needle;
+  }
+  const std::string &key = key_->needles.front();
+  for (std::size_t pos = line.find(key); pos != std::string_view::npos;
+       pos = line.find(key, pos + 1)) {
+    if (key_value_may_match(line, pos)) {
+      return RawMatch::needle;
     }
   }
   return RawMatch::none;
+}
+
+void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
+  out.lines = 0;
+  out.blank = 0;
+  out.kept.clear();
+  const std::string_view range(begin, static_cast<std::size_t>(end - begin));
+  for (std::size_t start = 0; start < range.size();) {
+    const std::size_t newline = std::min(range.find('\n', start), range.size());
+    const std::string_view line = range.substr(start, newline - start);
+    if (scan(line) != RawMatch::none) {
+      out.kept.push_back({start, newline, out.lines});
+    } else if (is_blank_line(line)) {
+      ++out.blank;
+    }
+    ++out.lines;
+    start = newline + 1;
+  }
 }
 
 #endif

@@ -8,30 +8,82 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace usbexfil {
 
-/// What the raw bytes of a line say about the needles.
+/// What the raw bytes of a line say about the needles (and the key, when one is given).
 enum class RawMatch {
-  none,   ///< no needle and no `\u` escape: the line cannot hold a needle as a string value
-  needle, ///< a needle occurs, and the line has no `\u` escape anywhere
-  escape, ///< the line has a `\u` escape (a needle may be spelled with it)
+  none,   ///< the line cannot hold a needle as a string value (or, with a key, cannot hold
+          ///< one of its values at that key)
+  needle, ///< a needle occurs (and, with a key, a value that may be admitted follows the key),
+          ///< and the line has no `\u` escape anywhere
+  escape, ///< the line has a `\u` escape (a needle or key may be spelled with it)
 };
 
-/// Searches lines for a few needles and `\u` escapes in one SIMD pass.
+/// The lines of a range that a sieve could not rule out, and what the range held.
+struct SievedLines {
+  struct Line {
+    std::size_t begin; ///< offsets in the range; `end` is the newline (or the range's end)
+    std::size_t end;
+    std::uint64_t index; ///< the line's number within the range, from 0
+  };
+  std::uint64_t lines = 0; ///< physical lines in the range
+  std::uint64_t blank = 0; ///< of which blank (only spaces, tabs and CRs, or empty)
+  std::vector<Line> kept;
+};
+
+/// A Bloom filter over strings, in front of an exact set: `may_contain` is false only for a
+/// string never inserted. Two probes from a hash of the length and the first and last 8 bytes,
+/// into at least 16 bits per value (a few KiB for a few hundred values: stays in L1).
+class StringBloom {
+public:
+  explicit StringBloom(std::size_t values);
+  void insert(std::string_view text);
+  bool may_contain(std::string_view text) const {
+    const std::uint64_t h = hash(text);
+    const std::uint64_t first = h & mask_;
+    const std::uint64_t second = (h >> 32) & mask_;
+    return ((bits_[first >> 6] >> (first & 63)) & (bits_[second >> 6] >> (second & 63)) & 1) != 0;
+  }
+
+private:
+  static std::uint64_t hash(std::string_view text);
+  std::vector<std::uint64_t> bits_;
+  std::uint64_t mask_; ///< bit count - 1
+};
+
+/// Searches lines for a few needles, a key and `\u` escapes in one SIMD pass.
+///
+/// The key test: in a line without `\u` escapes, an object member named `key` is spelled
+/// `"key"`, then optional whitespace, `:`, optional whitespace and its value. For each such
+/// place (at any depth; the top-level member is one of them) the raw value is looked at: a
+/// string without backslashes is its own decoded text and is looked up in `values`; `null`
+/// reads as the empty string; a string with a backslash or a value of another type is "maybe". When no place says "maybe", the
+/// row's value at `key` is not in `values` (or the key is absent), and the line is skipped.
 class RawPrefilter {
 public:
-  /// Needles must be at least 2 bytes long.
-  explicit RawPrefilter(const std::vector<std::string> &needles);
+  /// Needles must be at least 2 bytes long. `values` (may be null: no key test) must outlive
+  /// the filter; the key test is dropped when `values` holds the empty string (an absent key
+  /// reads as empty).
+  explicit RawPrefilter(const std::vector<std::string> &needles, std::string_view key = {},
+                        const std::unordered_set<std::string_view> *values = nullptr);
 
   /// `line` must have LINE_PADDING (128) readable bytes after its end, as the scanner gives.
   RawMatch scan(std::string_view line) const;
+
+  /// The whole-range form of the same test, for a scanner: one SIMD pass over `[begin, end)`
+  /// (whole lines, LINE_PADDING readable bytes after `end`) that finds newlines, `\u` escapes
+  /// and an anchor together, and keeps only the lines holding a genuine `\u` escape or an
+  /// anchor: with a key test, a place where the key may hold an admitted value; without one,
+  /// a needle. Every other line is one `scan` says `none` to. Like ripgrep with a literal, it
+  /// looks at line boundaries only around what it finds, not line by line.
+  void sieve(const char *begin, const char *end, SievedLines &out) const;
 
 private:
   /// Needles that share the SIMD test: first byte, and the byte `span - 1` bytes later.
@@ -42,38 +94,14 @@ private:
     std::vector<std::string> needles;
   };
   bool any_needle_at(std::string_view line, std::size_t pos) const;
+  /// Whether the key occurrence whose name starts at `pos` may hold an admitted value.
+  bool key_value_may_match(std::string_view line, std::size_t pos) const;
   std::vector<Group> groups_;
-};
-
-/// The raw test for "the line holds one of these values as a string", for lines without `\u`
-/// escapes: such a line holds `"` followed by the value's raw text, and so by its first 8 bytes.
-/// For each quote of the line, the next 8 bytes are looked up in a small hash table of the
-/// values' 8-byte prefixes: the cost grows with the line's quotes, not with the number of values.
-class PrefixSpotter {
-public:
-  /// None when some value is shorter than 8 bytes or has a byte JSON may escape (`"`, `\`, `/`,
-  /// a control byte) in its first 8 bytes: its raw text could then differ.
-  static std::optional<PrefixSpotter> make(const std::vector<std::string_view> &values);
-
-  /// False when no value can be in the line. `line` must have LINE_PADDING readable bytes after
-  /// its end.
-  bool spot(std::string_view line) const;
-
-private:
-  explicit PrefixSpotter(std::size_t slots)
-      : table_(slots, 0), shift_(64 - std::countr_zero(slots)) {}
-  bool contains(std::uint64_t prefix) const;
-  void insert(std::uint64_t prefix);
-  std::size_t slot(std::uint64_t prefix) const {
-    return static_cast<std::size_t>((prefix * 0x9E3779B97F4A7C15ULL) >> shift_);
-  }
-  std::vector<std::uint64_t> table_; ///< open addressing; 0 marks an empty slot
-  int shift_;
-  /// The values' first bytes as nibble tables: byte c is one iff
-  /// (low_[c & 15] & high_[c >> 4]) != 0. Exact for bytes below 0x80 (8 high nibbles, 8 bits).
-  /// Each 16-byte table is repeated 4 times, as a 64-byte SIMD shuffle wants it.
-  alignas(64) std::array<std::uint8_t, 64> low_{};
-  alignas(64) std::array<std::uint8_t, 64> high_{};
+  /// The key: its name's first and last byte for the SIMD test; one needle, the name and its
+  /// closing quote.
+  std::optional<Group> key_;
+  const std::unordered_set<std::string_view> *values_ = nullptr;
+  std::optional<StringBloom> bloom_; ///< of `values_`
 };
 
 } // namespace usbexfil

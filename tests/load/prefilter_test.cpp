@@ -95,38 +95,81 @@ TEST(QuickFields, DefersAnythingUnusualToTheFullParse) {
 
 namespace {
 
-bool spot(const PrefixSpotter &spotter, const std::string &line) {
-  std::string buffer = line + std::string(LINE_PADDING, '"');
-  return spotter.spot(std::string_view(buffer.data(), line.size()));
-}
+const std::unordered_set<std::string_view> UPNS{"avery.lee@contoso.com", "blake.smith@contoso.com"};
+const RawPrefilter CREATED_BY_UPN({"FileCreated", "FileRenamed"}, "InitiatingProcessAccountUpn",
+                                  &UPNS);
 
 } // namespace
 
-TEST(PrefixSpotter, SpotsAnyValueAsAString) {
-  const auto spotter = PrefixSpotter::make({"avery.lee@contoso.com", "blake.smith@contoso.com"});
-  ASSERT_TRUE(spotter.has_value());
-  EXPECT_TRUE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"));
-  EXPECT_TRUE(spot(*spotter, std::string(300, ' ') + R"("blake.smith@contoso.com")"));
-  EXPECT_FALSE(spot(*spotter, R"({"InitiatingProcessAccountUpn":"carol@contoso.com"})"));
-  EXPECT_FALSE(
-      spot(*spotter, R"({"Path":"C:\\Users\\avery.lee@contoso.com"})")); // not a string start
-  EXPECT_FALSE(spot(*spotter, ""));
+TEST(RawPrefilterKey, KeepsLinesWhoseKeyHoldsAValue) {
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+            RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_BY_UPN, std::string(300, ' ') +
+                                     R"({"InitiatingProcessAccountUpn" :  "blake.smith@contoso.com",)"
+                                     R"("ActionType":"FileRenamed"})"),
+            RawMatch::needle);
+  // Nested members count too (the full parse decides which one is the column).
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","X":{"InitiatingProcessAccountUpn":"avery.lee@contoso.com"}})"),
+            RawMatch::needle);
+  // One of two places may match.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@x",)"
+                                 R"("InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+            RawMatch::needle);
 }
 
-TEST(PrefixSpotter, ComparesEightBytePrefixesSoAMatchIsOnlyAMaybe) {
-  const auto spotter = PrefixSpotter::make({"avery.lee@contoso.com"});
-  ASSERT_TRUE(spotter.has_value());
-  EXPECT_TRUE(spot(*spotter, R"({"A":"avery.lexxxxx"})"));
-  EXPECT_FALSE(spot(*spotter, R"({"A":"avery.l"})")); // the padding's quotes never complete it
+TEST(RawPrefilterKey, SkipsLinesWhoseKeyHoldsNoValue) {
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@contoso.com"})"),
+            RawMatch::none);
+  // The value elsewhere, not at the key.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","AccountUpn":"avery.lee@contoso.com",)"
+                                 R"("InitiatingProcessAccountUpn":"carol@contoso.com"})"),
+            RawMatch::none);
+  // The key's name as a value, or inside a longer name.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","A":"InitiatingProcessAccountUpn",)"
+                                 R"("B":"avery.lee@contoso.com"})"),
+            RawMatch::none);
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","XInitiatingProcessAccountUpn":)"
+                                 R"("avery.lee@contoso.com"})"),
+            RawMatch::none);
+  // A prefix of a value is not the value; the key absent reads as empty.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso"})"),
+            RawMatch::none);
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated"})"), RawMatch::none);
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":null})"),
+            RawMatch::none);
+  // Names of the same length and first byte.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountSid":)"
+                                 R"("avery.lee@contoso.com","InitiatingProcessAccountUpn":"x"})"),
+            RawMatch::none);
+  // The needle is still required.
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileDeleted","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+            RawMatch::none);
 }
 
-TEST(PrefixSpotter, RefusesValuesItCannotSpotExactly) {
-  EXPECT_FALSE(PrefixSpotter::make({"short"}).has_value());
-  EXPECT_FALSE(PrefixSpotter::make({"a/b/c/d/e/f"}).has_value());
-  EXPECT_FALSE(PrefixSpotter::make({"with\"quote-inside"}).has_value());
-  EXPECT_FALSE(PrefixSpotter::make({"\xC3\x84rger-bericht"}).has_value()); // non-ASCII first byte
-  EXPECT_TRUE(PrefixSpotter::make({"9c4f2a7be1d03586f0a1b2c3d4e5f60718293a4b"}).has_value());
-  EXPECT_TRUE(PrefixSpotter::make({}).has_value());
+TEST(RawPrefilterKey, LeavesWhatItCannotReadRawToTheParse) {
+  // Escapes in the value, a value that is not a string, a line cut short.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"a\/b"})"),
+            RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":42})"),
+            RawMatch::needle);
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery)"),
+            RawMatch::needle);
+  // `\u` anywhere: the key or the value may be spelled with it.
+  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol",)"
+                                 R"("X":"\u00e9"})"),
+            RawMatch::escape);
+}
+
+TEST(RawPrefilterKey, NoKeyTestWhenTheEmptyValueIsAdmitted) {
+  const std::unordered_set<std::string_view> with_empty{"", "avery.lee@contoso.com"};
+  const RawPrefilter filter({"FileCreated"}, "InitiatingProcessAccountUpn", &with_empty);
+  EXPECT_EQ(scan(filter, R"({"ActionType":"FileCreated"})"), RawMatch::needle);
+  EXPECT_EQ(scan(filter, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol"})"),
+            RawMatch::needle);
 }
 
 TEST(QuickFields, UnescapesKeysWhenAskedAndValuesAlways) {
@@ -143,8 +186,9 @@ TEST(QuickFields, UnescapesKeysWhenAskedAndValuesAlways) {
 
 TEST(CheapLooks, ReadsLinesWithEscapesInsteadOfPassingThemAll) {
   const std::unordered_set<std::string_view> users{"alice@contoso.com"};
-  CheapLooks<2> looks({"FileCreated"}, &users,
-                      std::array<std::string_view, 2>{"ActionType", "InitiatingProcessAccountUpn"});
+  CheapLooks<2> looks({"FileCreated"},
+                      std::array<std::string_view, 2>{"ActionType", "InitiatingProcessAccountUpn"},
+                      "InitiatingProcessAccountUpn", &users);
   const auto admit = [](const std::array<std::string_view, 2> &f) {
     return f[0] == "FileCreated" && f[1] == "alice@contoso.com";
   };
