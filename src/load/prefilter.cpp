@@ -94,9 +94,9 @@ bool needle_at(std::string_view line, std::size_t pos, const std::string &needle
          std::memcmp(line.data() + pos, needle.data(), needle.size()) == 0;
 }
 
+// JSON whitespace within a line (a newline ends it; the sieve looks at many lines at once).
 std::size_t skip_whitespace(std::string_view line, std::size_t pos) {
-  while (pos < line.size() &&
-         (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\n' || line[pos] == '\r')) {
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) {
     ++pos;
   }
   return pos;
@@ -169,8 +169,8 @@ bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) c
     return true;
   }
   const std::string_view value = line.substr(at + 1, end - at - 1);
-  if (value.find('\\') != std::string_view::npos) {
-    return true;
+  if (value.find_first_of("\\\n") != std::string_view::npos) {
+    return true; // escapes, or no closing quote on this line: the full parse decides
   }
   return bloom_->may_contain(value) && values_->contains(value);
 }
@@ -219,7 +219,94 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
   return found_needle && key_may_match ? RawMatch::needle : RawMatch::none;
 }
 
-void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
+// 64 bytes loaded once and compared with several bytes: bit i of eq(c) says byte i is c.
+#if defined(__AVX512BW__)
+class Block64 {
+public:
+  explicit Block64(const char *p) : bytes_(_mm512_loadu_si512(p)) {}
+  std::uint64_t eq(char c) const { return _mm512_cmpeq_epi8_mask(bytes_, _mm512_set1_epi8(c)); }
+
+private:
+  __m512i bytes_;
+};
+#elif defined(__AVX2__)
+class Block64 {
+public:
+  explicit Block64(const char *p)
+      : low_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))),
+        high_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32))) {}
+  std::uint64_t eq(char c) const {
+    const __m256i wanted = _mm256_set1_epi8(c);
+    const auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
+    const auto high =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high_, wanted)));
+    return low | (std::uint64_t{high} << 32);
+  }
+
+private:
+  __m256i low_;
+  __m256i high_;
+};
+#else
+class Block64 {
+public:
+  explicit Block64(const char *p) {
+    for (int i = 0; i < 4; ++i) {
+      parts_[i] = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
+    }
+  }
+  std::uint64_t eq(char c) const {
+    const __m128i wanted = _mm_set1_epi8(c);
+    std::uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      const auto part =
+          static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(parts_[i], wanted)));
+      mask |= std::uint64_t{part} << (16 * i);
+    }
+    return mask;
+  }
+
+private:
+  __m128i parts_[4];
+};
+#endif
+
+namespace {
+
+/// A two-byte test of the sieve: `first` at i and `last` at i + shift.
+struct Anchor {
+  char first;
+  char last;
+  unsigned shift; ///< span - 1, below 32
+};
+
+/// Bit i: byte i of a 64-byte block is '\n', '\\', 'u', and each anchor's first and last byte.
+template <std::size_t N> struct SieveMasks {
+  std::uint64_t newline;
+  std::uint64_t backslash;
+  std::uint64_t u;
+  std::array<std::uint64_t, N> first;
+  std::array<std::uint64_t, N> last;
+
+  SieveMasks(const char *p, const std::array<Anchor, N> &anchors) {
+    const Block64 bytes(p);
+    newline = bytes.eq('\n');
+    backslash = bytes.eq('\\');
+    u = bytes.eq('u');
+    for (std::size_t i = 0; i < N; ++i) {
+      first[i] = bytes.eq(anchors[i].first);
+      last[i] = bytes.eq(anchors[i].last);
+    }
+  }
+};
+
+// One pass, 64 bytes a step, each byte loaded once: the masks of the next block complete the
+// two-byte tests (`\` then `u`; an anchor's first byte, then its last `shift` bytes later)
+// that cross into it. Loads reach at most 127 bytes past `end`, inside LINE_PADDING.
+// `verify(range, pos)` says whether the mark at `pos` keeps its line.
+template <std::size_t N, class Verify>
+void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const char *end,
+                 SievedLines &out, Verify verify) {
   out.lines = 0;
   out.blank = 0;
   out.kept.clear();
@@ -237,18 +324,30 @@ void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) c
     line_start = line_end + 1;
     kept = false;
   };
-  for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
-    const char *p = begin + block;
-    std::uint64_t newlines = Simd::eq(p, '\n');
-    std::uint64_t marks = Simd::eq(p, '\\') & Simd::eq(p + 1, 'u');
-    if (key_) {
-      marks |= Simd::eq(p, key_->first) & Simd::eq(p + key_->span - 1, key_->last);
-    } else {
-      for (const Group &group : groups_) {
-        marks |= Simd::eq(p, group.first) & Simd::eq(p + group.span - 1, group.last);
+  // The inner loop runs over blocks without newlines or marks and calls nothing, so the masks
+  // stay in registers; a block with events is handled outside it and the masks are recomputed.
+  for (std::size_t block = 0; block < size; block += 64) {
+    SieveMasks<N> current(begin + block, anchors);
+    std::uint64_t newlines = 0;
+    std::uint64_t marks = 0;
+    for (;;) {
+      const SieveMasks<N> next(begin + block + 64, anchors);
+      newlines = current.newline;
+      marks = current.backslash & ((current.u >> 1) | (next.u << 63));
+      for (std::size_t i = 0; i < N; ++i) {
+        const unsigned shift = anchors[i].shift;
+        const std::uint64_t last =
+            shift == 0 ? current.last[i]
+                       : (current.last[i] >> shift) | (next.last[i] << (64 - shift));
+        marks |= current.first[i] & last;
       }
+      if ((newlines | marks) != 0 || size - block <= 64) {
+        break;
+      }
+      current = next;
+      block += 64;
     }
-    if (size - block < Simd::WIDTH) {
+    if (size - block < 64) {
       const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
       newlines &= inside;
       marks &= inside;
@@ -260,13 +359,33 @@ void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) c
       if ((newlines >> bit) & 1) {
         finish_line(pos);
       } else if (!kept) {
-        kept = is_unicode_escape(range, pos) ||
-               (key_ ? key_value_may_match(range, pos) : any_needle_at(range, pos));
+        kept = verify(range, pos);
       }
     }
   }
   if (line_start < size) {
     finish_line(size); // the last line has no newline
+  }
+}
+
+} // namespace
+
+void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
+  const auto anchor = [](const Group &group) {
+    return Anchor{group.first, group.last, static_cast<unsigned>(group.span - 1)};
+  };
+  const auto verify = [this](std::string_view range, std::size_t pos) {
+    return is_unicode_escape(range, pos) ||
+           (key_ ? key_value_may_match(range, pos) : any_needle_at(range, pos));
+  };
+  if (key_) {
+    sieve_lines(std::array{anchor(*key_)}, begin, end, out, verify);
+  } else if (groups_.size() == 1) {
+    sieve_lines(std::array{anchor(groups_[0])}, begin, end, out, verify);
+  } else if (groups_.size() == 2) {
+    sieve_lines(std::array{anchor(groups_[0]), anchor(groups_[1])}, begin, end, out, verify);
+  } else {
+    sieve_line_by_line(begin, end, out);
   }
 }
 
@@ -302,6 +421,12 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
 }
 
 void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
+  sieve_line_by_line(begin, end, out);
+}
+
+#endif
+
+void RawPrefilter::sieve_line_by_line(const char *begin, const char *end, SievedLines &out) const {
   out.lines = 0;
   out.blank = 0;
   out.kept.clear();
@@ -318,7 +443,5 @@ void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) c
     start = newline + 1;
   }
 }
-
-#endif
 
 } // namespace usbexfil

@@ -94,6 +94,8 @@ private:
     std::vector<std::string> needles;
   };
   bool any_needle_at(std::string_view line, std::size_t pos) const;
+  /// `sieve` by finding each line end and calling `scan`.
+  void sieve_line_by_line(const char *begin, const char *end, SievedLines &out) const;
   /// Whether the key occurrence whose name starts at `pos` may hold an admitted value.
   bool key_value_may_match(std::string_view line, std::size_t pos) const;
   std::vector<Group> groups_;

@@ -1,10 +1,12 @@
 #include "load/line_scanner.hpp"
+#include "load/prefilter.hpp"
 #include "test_support.hpp"
 #include "usbexfil/error.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <mutex>
 
 using namespace usbexfil;
@@ -13,8 +15,11 @@ using usbexfil::testing::TempDir;
 namespace {
 
 // Records every line; reports lines starting with "bad" as malformed, "warn" as a warning.
+// With `sieve`, the scanner hands it only the lines the sieve keeps.
 class RecordingWorker final : public LineWorker {
 public:
+  explicit RecordingWorker(const RawPrefilter *sieve = nullptr) : sieve_(sieve) {}
+  const RawPrefilter *sieve() const override { return sieve_; }
   void on_line(std::string_view line, LineContext &context) override {
     {
       std::lock_guard lock(mutex);
@@ -28,6 +33,9 @@ public:
   }
   std::mutex mutex;
   std::vector<std::string> lines;
+
+private:
+  const RawPrefilter *sieve_;
 };
 
 struct ScanRun {
@@ -36,11 +44,11 @@ struct ScanRun {
 };
 
 ScanRun scan(const std::vector<std::string> &files, unsigned threads, std::size_t chunk_size,
-             bool strict = false) {
+             bool strict = false, const RawPrefilter *sieve = nullptr) {
   std::vector<std::unique_ptr<RecordingWorker>> workers;
   std::vector<LineWorker *> pointers;
   for (unsigned i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<RecordingWorker>());
+    workers.push_back(std::make_unique<RecordingWorker>(sieve));
     pointers.push_back(workers.back().get());
   }
   ScanOptions options;
@@ -100,6 +108,44 @@ TEST(ScanLines, SameLinesAndLineNumbersForAnyChunkSizeAndThreadCount) {
       ASSERT_EQ(diagnostics.size(), shown.size());
       for (std::size_t i = 0; i < shown.size(); ++i) {
         EXPECT_EQ(diagnostics[i].line, shown[i].line) << chunk << " " << threads;
+      }
+    }
+  }
+}
+
+TEST(ScanLines, SieveHandsOverOnlyItsLinesButCountsAndNumbersThemAll) {
+  TempDir dir;
+  std::string content = "\xEF\xBB\xBF";
+  for (int i = 1; i <= 500; ++i) {
+    content += i % 97 == 0 ? "bad line " : i % 50 == 0 ? "warn " : "line ";
+    content += std::string(static_cast<std::size_t>(i % 13) * 7, 'x') + std::to_string(i);
+    content += i % 7 == 0 ? "\r\n" : "\n";
+    if (i % 31 == 0) {
+      content += i % 2 == 0 ? "\n" : " \t\r\n"; // blank lines still count for line numbers
+    }
+  }
+  content += "warn, no newline at the end";
+  const auto file = dir.write("a.jsonl", content);
+  const RawPrefilter bad_or_warn({"bad", "warn"});
+  const ScanRun everything = scan({file}, 1, 1 << 20);
+  ASSERT_EQ(everything.stats.rows_read, 501u);
+  std::vector<std::string> expected;
+  std::copy_if(everything.lines.begin(), everything.lines.end(), std::back_inserter(expected),
+               [](const std::string &line) { return line.starts_with("bad") || line.starts_with("warn"); });
+  ASSERT_EQ(expected.size(), 16u); // 5 bad, 10 warn, the last line
+  for (const std::size_t chunk : {64, 100, 1000, 1 << 20}) {
+    for (const unsigned threads : {1u, 2u}) {
+      const ScanRun run = scan({file}, threads, chunk, false, &bad_or_warn);
+      EXPECT_EQ(run.lines, expected) << chunk << " " << threads;
+      EXPECT_EQ(run.stats.rows_read, 501u) << chunk << " " << threads;
+      EXPECT_EQ(run.stats.rows_skipped, 5u);
+      EXPECT_EQ(run.stats.warnings, 11u);
+      ASSERT_EQ(run.stats.diagnostics.size(), 1u);
+      const auto &shown = run.stats.diagnostics[0].shown;
+      const auto &reference = everything.stats.diagnostics[0].shown;
+      ASSERT_EQ(shown.size(), reference.size());
+      for (std::size_t i = 0; i < shown.size(); ++i) {
+        EXPECT_EQ(shown[i].line, reference[i].line) << chunk << " " << threads;
       }
     }
   }

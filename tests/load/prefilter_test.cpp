@@ -7,6 +7,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <random>
+
 using namespace usbexfil;
 
 namespace {
@@ -162,6 +165,115 @@ TEST(RawPrefilterKey, LeavesWhatItCannotReadRawToTheParse) {
   EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol",)"
                                  R"("X":"\u00e9"})"),
             RawMatch::escape);
+}
+
+namespace {
+
+// What the sieve must give for `range`, from splitting it at each newline.
+struct Expected {
+  std::uint64_t lines = 0;
+  std::uint64_t blank = 0;
+  std::vector<SievedLines::Line> kept;
+};
+
+// `keeps(line)`: whether the sieve must keep a line.
+template <class Keeps> Expected split(const std::string &range, Keeps keeps) {
+  Expected expected;
+  for (std::size_t start = 0; start < range.size();) {
+    const std::size_t newline = std::min(range.find('\n', start), range.size());
+    const std::string line = range.substr(start, newline - start);
+    if (keeps(line)) {
+      expected.kept.push_back({start, newline, expected.lines});
+    } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      ++expected.blank;
+    }
+    ++expected.lines;
+    start = newline + 1;
+  }
+  return expected;
+}
+
+void expect_sieve(const RawPrefilter &filter, const std::string &range, const Expected &expected) {
+  std::string buffer = range + std::string(LINE_PADDING, '\0');
+  SievedLines out;
+  out.kept.push_back({9, 9, 9}); // cleared by the sieve
+  filter.sieve(buffer.data(), buffer.data() + range.size(), out);
+  EXPECT_EQ(out.lines, expected.lines);
+  EXPECT_EQ(out.blank, expected.blank);
+  ASSERT_EQ(out.kept.size(), expected.kept.size()) << range;
+  for (std::size_t i = 0; i < out.kept.size(); ++i) {
+    EXPECT_EQ(out.kept[i].begin, expected.kept[i].begin);
+    EXPECT_EQ(out.kept[i].end, expected.kept[i].end);
+    EXPECT_EQ(out.kept[i].index, expected.kept[i].index);
+  }
+}
+
+// Random ranges of lines built from pieces that matter to the sieve, so that marks, newlines
+// and 64-byte block boundaries fall at every offset against each other. Every line that is not
+// blank starts with `{"`.
+std::string random_range(std::mt19937 &random) {
+  static const std::vector<std::string> pieces = {
+      "x", "yy", "FileCreated", "FileRenamed", "FileCreate", "\\u0041", "\\\\u", "\\\\\\u00e9",
+      "\\", "u", "\"", "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com\"",
+      "\"InitiatingProcessAccountUpn\" : \"carol@contoso.com\"", "\"InitiatingProcessAccountUpn\":",
+      "\"InitiatingProcessAccountUpn\":null", "\"InitiatingProcessAccountUpn\":7",
+      "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com",
+      "\"InitiatingProcessAccountSid\":\"avery.lee@contoso.com\"", "\"InitiatingProcessCommandLine\"",
+      "InitiatingProcessAccountUpn", std::string(40, 'z'), std::string(63, '.')};
+  static const std::vector<std::string> ends = {"\n", "\r\n", "\n\n", "\n \t\r\n"};
+  std::string range;
+  const std::size_t lines = random() % 8;
+  for (std::size_t line = 0; line < lines; ++line) {
+    range += "{\"";
+    for (std::size_t count = random() % 12; count > 0; --count) {
+      range += pieces[random() % pieces.size()];
+    }
+    if (line + 1 < lines || random() % 2 == 0) {
+      range += ends[random() % ends.size()];
+    }
+  }
+  return range;
+}
+
+} // namespace
+
+TEST(RawPrefilterSieve, KeepsExactlyTheLinesWithANeedleOrEscape) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string range = random_range(random);
+    expect_sieve(CREATED_OR_RENAMED, range, split(range, [](const std::string &line) {
+                   return scan(CREATED_OR_RENAMED, line) != RawMatch::none;
+                 }));
+  }
+}
+
+TEST(RawPrefilterSieve, WithAKeyKeepsExactlyTheLinesWhereTheKeyMayHoldAValue) {
+  // `{"` is in every line that is not blank, so `scan` with it as the needle answers for the key
+  // and the escapes alone.
+  const RawPrefilter key_only({"{\""}, "InitiatingProcessAccountUpn", &UPNS);
+  std::mt19937 random(11);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string range = random_range(random);
+    const Expected expected = split(range, [&](const std::string &line) {
+      return scan(key_only, line) != RawMatch::none;
+    });
+    expect_sieve(CREATED_BY_UPN, range, expected);
+    // Every line the per-line test admits is among them.
+    for (std::size_t start = 0; start < range.size();) {
+      const std::size_t newline = std::min(range.find('\n', start), range.size());
+      if (scan(CREATED_BY_UPN, range.substr(start, newline - start)) != RawMatch::none) {
+        EXPECT_TRUE(std::any_of(expected.kept.begin(), expected.kept.end(),
+                                [&](const SievedLines::Line &kept) { return kept.begin == start; }));
+      }
+      start = newline + 1;
+    }
+  }
+}
+
+TEST(RawPrefilterSieve, EmptyRangeAndLastLineWithoutNewline) {
+  expect_sieve(CREATED_OR_RENAMED, "", Expected{});
+  expect_sieve(CREATED_OR_RENAMED, "a\nFileCreated", Expected{2, 0, {{2, 13, 1}}});
+  expect_sieve(CREATED_OR_RENAMED, "\n \r\nFileRenamed\n", Expected{3, 2, {{4, 15, 2}}});
 }
 
 TEST(RawPrefilterKey, NoKeyTestWhenTheEmptyValueIsAdmitted) {
