@@ -1,5 +1,6 @@
 #include "load/line_scanner.hpp"
 
+#include "load/huge_buffer.hpp"
 #include "load/pooled.hpp"
 #include "load/prefilter.hpp"
 #include "usbexfil/error.hpp"
@@ -50,9 +51,10 @@ namespace {
 constexpr unsigned char BOM[] = {0xEF, 0xBB, 0xBF};
 
 /// A reusable read buffer: `size` bytes of content followed by zeroed padding. Memory is not
-/// zero-filled on allocation (fresh pages are slow to touch); only the padding is cleared.
+/// zero-filled on allocation, and large buffers get huge pages (huge_buffer.hpp); only the
+/// padding is cleared.
 struct Buffer {
-  std::unique_ptr<char[]> bytes;
+  ByteBuffer bytes;
   std::size_t size = 0;
   std::size_t capacity = 0; ///< content bytes, padding not included
 
@@ -63,7 +65,7 @@ struct Buffer {
       return;
     }
     const std::size_t target = std::max(content, capacity * 2); // long lines: amortized growth
-    auto grown = std::unique_ptr<char[]>(new char[target + LINE_PADDING]);
+    ByteBuffer grown = allocate_bytes(target + LINE_PADDING);
     if (size > 0) {
       std::memcpy(grown.get(), bytes.get(), size);
     }

@@ -1,3 +1,4 @@
+#include "load/huge_buffer.hpp"
 #include "load/json_values.hpp"
 #include "load/pooled.hpp"
 
@@ -5,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <cstdint>
 #include <string>
 
 using namespace usbexfil;
@@ -57,4 +59,19 @@ TEST(ReserveDocument, GrowsAtLeastTwofoldAndParsesAfterwards) {
   const std::size_t before = on_demand.capacity();
   ASSERT_TRUE(json::reserve_document(on_demand, before + 1));
   EXPECT_GE(on_demand.capacity(), 2 * before);
+}
+
+TEST(AllocateBytes, LargeBuffersAreWholeAlignedHugePages) {
+  ByteBuffer large = allocate_bytes(HUGE_BUFFER_MIN + 1);
+  ASSERT_NE(large.get(), nullptr);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(large.get()) % HUGE_PAGE, 0u);
+  large[0] = 'a';
+  large[HUGE_PAGE - 1] = 'z'; // rounded up to a whole huge page
+  EXPECT_EQ(large[0] + large[HUGE_PAGE - 1], 'a' + 'z');
+
+  ByteBuffer small = allocate_bytes(100);
+  ASSERT_NE(small.get(), nullptr);
+  small[99] = 'x';
+  EXPECT_EQ(small[99], 'x');
+  EXPECT_NE(allocate_bytes(0).get(), nullptr);
 }

@@ -1,0 +1,29 @@
+// Memory for large buffers that are written right after they are allocated.
+//
+// Touching a fresh 4 KiB page costs a page fault; on the virtual machines measured that is about
+// 12 µs, so a fresh 2 MiB buffer costs ~5.5 ms to fill the first time, as much as parsing
+// megabytes of JSON. Backed by one transparent huge page it costs one fault, ~0.2 ms.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+namespace usbexfil {
+
+struct FreeBytes {
+  void operator()(char *bytes) const;
+};
+using ByteBuffer = std::unique_ptr<char[], FreeBytes>;
+
+/// At least `bytes` bytes, not zero-filled. From HUGE_BUFFER_MIN bytes on, the block is 2 MiB
+/// aligned, a whole number of 2 MiB long and advised for transparent huge pages (Linux,
+/// `madvise(MADV_HUGEPAGE)`; where the kernel says no, it is ordinary memory). Throws
+/// std::bad_alloc.
+ByteBuffer allocate_bytes(std::size_t bytes);
+
+/// The size from which allocate_bytes asks for huge pages: below it, the 4 KiB pages a buffer
+/// touches cost less than clearing a whole 2 MiB page.
+inline constexpr std::size_t HUGE_BUFFER_MIN = 256 * 1024;
+inline constexpr std::size_t HUGE_PAGE = 2 * 1024 * 1024;
+
+} // namespace usbexfil
