@@ -169,7 +169,7 @@ bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) c
     return true;
   }
   const std::string_view value = line.substr(at + 1, end - at - 1);
-  if (value.find_first_of("\\\n") != std::string_view::npos) {
+  if (std::any_of(value.begin(), value.end(), [](char c) { return c == '\\' || c == '\n'; })) {
     return true; // escapes, or no closing quote on this line: the full parse decides
   }
   return bloom_->may_contain(value) && values_->contains(value);
