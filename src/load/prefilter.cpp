@@ -89,9 +89,28 @@ bool is_unicode_escape(std::string_view line, std::size_t pos) {
   return run % 2 == 1;
 }
 
+std::uint64_t load8(const char *p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// memcmp for the short strings compared here (a call per candidate costed more than the test).
+bool same_bytes(const char *a, const char *b, std::size_t n) {
+  if (n < 8) {
+    return std::memcmp(a, b, n) == 0;
+  }
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    if (load8(a + i) != load8(b + i)) {
+      return false;
+    }
+  }
+  return load8(a + n - 8) == load8(b + n - 8);
+}
+
 bool needle_at(std::string_view line, std::size_t pos, const std::string &needle) {
   return pos + needle.size() <= line.size() &&
-         std::memcmp(line.data() + pos, needle.data(), needle.size()) == 0;
+         same_bytes(line.data() + pos, needle.data(), needle.size());
 }
 
 // JSON whitespace within a line (a newline ends it; the sieve looks at many lines at once).
@@ -129,6 +148,28 @@ struct Simd {
 };
 #endif
 
+// The first `"`, `\` or newline at or after `from` (line.size() when none): where a raw string
+// value starting at `from` ends, unless it has escapes or runs past its line. `line` must have
+// LINE_PADDING readable bytes after its end.
+std::size_t string_stop(std::string_view line, std::size_t from) {
+#if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
+  for (std::size_t block = from; block < line.size(); block += Simd::WIDTH) {
+    const char *p = line.data() + block;
+    const std::uint64_t stops = Simd::eq(p, '"') | Simd::eq(p, '\\') | Simd::eq(p, '\n');
+    if (stops != 0) {
+      return std::min(line.size(), block + static_cast<std::size_t>(__builtin_ctzll(stops)));
+    }
+  }
+  return line.size();
+#else
+  std::size_t pos = from;
+  while (pos < line.size() && line[pos] != '"' && line[pos] != '\\' && line[pos] != '\n') {
+    ++pos;
+  }
+  return pos;
+#endif
+}
+
 } // namespace
 
 bool RawPrefilter::any_needle_at(std::string_view line, std::size_t pos) const {
@@ -164,14 +205,11 @@ bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) c
   if (at >= line.size() || line[at] != '"') {
     return true; // not a string: the full parse decides
   }
-  const std::size_t end = line.find('"', at + 1);
-  if (end == std::string_view::npos) {
-    return true;
-  }
-  const std::string_view value = line.substr(at + 1, end - at - 1);
-  if (std::any_of(value.begin(), value.end(), [](char c) { return c == '\\' || c == '\n'; })) {
+  const std::size_t end = string_stop(line, at + 1);
+  if (end >= line.size() || line[end] != '"') {
     return true; // escapes, or no closing quote on this line: the full parse decides
   }
+  const std::string_view value = line.substr(at + 1, end - at - 1);
   return bloom_->may_contain(value) && values_->contains(value);
 }
 
