@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -26,6 +27,13 @@ namespace usbexfil {
 
 void LineContext::error(std::string message, std::uint64_t column) {
   ++errors_;
+  if (!first_error_) {
+    Diagnostic diagnostic;
+    diagnostic.severity = Severity::error;
+    diagnostic.column = column;
+    diagnostic.message = message;
+    first_error_ = Pending{std::move(diagnostic), line_in_chunk_};
+  }
   add(Severity::error, std::move(message), column);
 }
 
@@ -84,6 +92,7 @@ struct ChunkResult {
   std::uint64_t warnings = 0;
   std::uint64_t not_kept = 0;
   std::vector<LineContext::Pending> kept;
+  std::optional<LineContext::Pending> first_error; ///< kept even past the cap, for --strict
 };
 
 } // namespace
@@ -132,6 +141,7 @@ public:
     result.warnings = context.warnings_;
     result.not_kept = context.not_kept_;
     result.kept = std::move(context.kept_);
+    result.first_error = std::move(context.first_error_);
     return result;
   }
 };
@@ -234,63 +244,85 @@ std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint6
   return {first, buffer.size};
 }
 
-/// Results of all chunks, keyed by (file, chunk index), turned into the scan's totals.
+/// The scan's totals, folded from the chunks' results in chunk order as they arrive. A result
+/// that arrives before an earlier chunk's waits for it; chunks are taken in order, so at most
+/// about one per thread waits, and memory does not grow with the input. Line numbers are
+/// resolved as results are folded (a file's first line + the lines of its earlier chunks).
 class ResultBook {
 public:
-  void add(const ChunkRef &chunk, ChunkResult result) {
+  ResultBook(const std::vector<std::string> &files, bool strict)
+      : files_(files), strict_(strict), first_line_(files.size(), 1), per_file_(files.size()) {
+    stats_.files = files.size();
+  }
+
+  /// The result of chunk number `chunk` (in scan order), which belongs to `file`.
+  void add(std::size_t chunk, std::size_t file, ChunkResult result) {
     std::lock_guard lock(mutex_);
-    if (result.errors > 0) {
-      any_error_ = true;
+    any_error_ = any_error_ || result.errors > 0;
+    waiting_.emplace(chunk, std::make_pair(file, std::move(result)));
+    for (auto next = waiting_.begin(); next != waiting_.end() && next->first == folded_;
+         next = waiting_.begin()) {
+      fold(next->second.first, next->second.second);
+      waiting_.erase(next);
+      ++folded_;
     }
-    results_.emplace(std::make_pair(chunk.file, chunk.index), std::move(result));
   }
   bool any_error() {
     std::lock_guard lock(mutex_);
     return any_error_;
   }
-  LoadStats totals(const std::vector<std::string> &files, bool strict) const;
+  /// Once every chunk is added. Under strict, throws Error for the first malformed line in file
+  /// and line order.
+  LoadStats totals() {
+    if (strict_error_) {
+      throw Error(*strict_error_);
+    }
+    for (auto &diagnostics : per_file_) {
+      if (!diagnostics.shown.empty()) {
+        stats_.diagnostics.push_back(std::move(diagnostics));
+      }
+    }
+    return std::move(stats_);
+  }
 
 private:
-  std::mutex mutex_;
-  bool any_error_ = false;
-  std::map<std::pair<std::size_t, std::size_t>, ChunkResult> results_;
-};
-
-LoadStats ResultBook::totals(const std::vector<std::string> &files, bool strict) const {
-  LoadStats stats;
-  stats.files = files.size();
-  std::vector<std::uint64_t> first_line(files.size(), 1);
-  std::vector<FileDiagnostics> per_file(files.size());
-  for (const auto &[key, result] : results_) {
-    const auto &[file, index] = key;
-    FileDiagnostics &diagnostics = per_file[file];
-    diagnostics.file = files[file];
-    for (const auto &pending : result.kept) {
-      Diagnostic diagnostic = pending.diagnostic;
-      diagnostic.file = files[file];
-      diagnostic.line = first_line[file] + pending.line_in_chunk;
-      if (strict && diagnostic.severity == Severity::error) {
-        throw Error(format_diagnostic(diagnostic));
-      }
+  void fold(std::size_t file, ChunkResult &result) {
+    FileDiagnostics &diagnostics = per_file_[file];
+    diagnostics.file = files_[file];
+    const auto place = [&](Diagnostic &diagnostic, std::uint64_t line_in_chunk) {
+      diagnostic.file = files_[file];
+      diagnostic.line = first_line_[file] + line_in_chunk;
+    };
+    if (strict_ && !strict_error_ && result.first_error) {
+      place(result.first_error->diagnostic, result.first_error->line_in_chunk);
+      strict_error_ = format_diagnostic(result.first_error->diagnostic);
+    }
+    for (auto &pending : result.kept) {
+      place(pending.diagnostic, pending.line_in_chunk);
       if (diagnostics.shown.size() < DIAGNOSTICS_PER_FILE) {
-        diagnostics.shown.push_back(std::move(diagnostic));
+        diagnostics.shown.push_back(std::move(pending.diagnostic));
       } else {
         ++diagnostics.not_shown;
       }
     }
     diagnostics.not_shown += result.not_kept;
-    first_line[file] += result.lines;
-    stats.rows_read += result.rows;
-    stats.rows_skipped += result.errors;
-    stats.warnings += result.warnings;
+    first_line_[file] += result.lines;
+    stats_.rows_read += result.rows;
+    stats_.rows_skipped += result.errors;
+    stats_.warnings += result.warnings;
   }
-  for (auto &diagnostics : per_file) {
-    if (!diagnostics.shown.empty()) {
-      stats.diagnostics.push_back(std::move(diagnostics));
-    }
-  }
-  return stats;
-}
+
+  std::mutex mutex_;
+  bool any_error_ = false;
+  const std::vector<std::string> &files_;
+  bool strict_;
+  std::size_t folded_ = 0; ///< chunks folded so far: the next one to fold
+  std::map<std::size_t, std::pair<std::size_t, ChunkResult>> waiting_;
+  std::vector<std::uint64_t> first_line_;
+  std::vector<FileDiagnostics> per_file_;
+  LoadStats stats_;
+  std::optional<std::string> strict_error_;
+};
 
 } // namespace
 
@@ -325,16 +357,22 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
       std::bit_floor(bytes / (32 * std::max<std::size_t>(1, workers.size()))),
       std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
       std::max<std::uint64_t>(options.chunk_size, 64));
-  std::vector<ChunkRef> chunks;
-  for (std::size_t file = 0; file < inputs.size(); ++file) {
-    for (std::size_t index = 0; index * chunk_size < inputs[file]->size; ++index) {
-      chunks.push_back({file, index});
-    }
+  // Chunk numbers run over all files in order; chunk_ends[f] is one past file f's last.
+  std::vector<std::size_t> chunk_ends;
+  for (const auto &input : inputs) {
+    const std::size_t previous = chunk_ends.empty() ? 0 : chunk_ends.back();
+    chunk_ends.push_back(previous + static_cast<std::size_t>((input->size + chunk_size - 1) / chunk_size));
   }
+  const std::size_t chunk_count = chunk_ends.empty() ? 0 : chunk_ends.back();
+  const auto chunk_ref = [&](std::size_t chunk) {
+    const auto file = static_cast<std::size_t>(
+        std::upper_bound(chunk_ends.begin(), chunk_ends.end(), chunk) - chunk_ends.begin());
+    return ChunkRef{file, chunk - (file == 0 ? 0 : chunk_ends[file - 1])};
+  };
   // Workers take chunks in order; each reads (pread) and parses its own, so the copy out of the
   // page cache is spread over the threads too. Under --strict a worker stops taking chunks once
   // an error is known: every chunk before the failing one was already taken and completes.
-  ResultBook book;
+  ResultBook book(files, options.strict);
   std::atomic<std::size_t> next{0};
   std::mutex failure_mutex;
   std::exception_ptr failure;
@@ -343,21 +381,22 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
     buffer->size = 0;
     SievedLines sieved;
     try {
-      for (std::size_t c = next++; c < chunks.size(); c = next++) {
+      for (std::size_t c = next++; c < chunk_count; c = next++) {
         if (options.strict && book.any_error()) {
           break;
         }
-        const ChunkRef &chunk = chunks[c];
+        const ChunkRef chunk = chunk_ref(c);
         const auto [first, last] =
             read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
         buffer->clear_padding_at(last);
-        book.add(chunk, ChunkWork::run(buffer->data() + first, buffer->data() + last,
-                                       chunk.index == 0, worker, sieved));
+        book.add(c, chunk.file,
+                 ChunkWork::run(buffer->data() + first, buffer->data() + last, chunk.index == 0,
+                                worker, sieved));
       }
     } catch (...) {
       std::lock_guard lock(failure_mutex);
       failure = failure ? failure : std::current_exception();
-      next = chunks.size(); // stop the other workers
+      next = chunk_count; // stop the other workers
     }
   };
   std::vector<std::thread> threads;
@@ -371,7 +410,7 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   if (failure) {
     std::rethrow_exception(failure);
   }
-  LoadStats stats = book.totals(files, options.strict);
+  LoadStats stats = book.totals();
   stats.bytes = bytes;
   stats.scanned = true;
   return stats;

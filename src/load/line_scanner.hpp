@@ -10,6 +10,7 @@
 #include "usbexfil/load/scan.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@ private:
   std::uint64_t warnings_ = 0;
   std::uint64_t not_kept_ = 0;
   std::vector<Pending> kept_;
+  std::optional<Pending> first_error_; ///< the chunk's first error, even past the cap
 };
 
 /// Readable bytes after every line handed to a worker: simdjson needs 64; the raw pre-filter's

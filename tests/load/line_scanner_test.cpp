@@ -191,6 +191,23 @@ TEST(ScanLines, StrictThrowsTheFirstMalformedLine) {
   }
 }
 
+TEST(ScanLines, StrictThrowsAnErrorAfterMoreWarningsThanAreShown) {
+  TempDir dir;
+  std::string content;
+  for (std::size_t i = 0; i < DIAGNOSTICS_PER_FILE + 10; ++i) {
+    content += "warn\n";
+  }
+  content += "bad\n";
+  const auto file = dir.write("t.jsonl", content);
+  try {
+    scan({file}, 1, 1 << 20, true);
+    FAIL() << "no error";
+  } catch (const Error &error) {
+    EXPECT_EQ(std::string(error.what()),
+              file + ":" + std::to_string(DIAGNOSTICS_PER_FILE + 11) + ":2: bad line");
+  }
+}
+
 TEST(ScanLines, MissingFileIsAnError) {
   EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 1, 1024), Error);
   EXPECT_THROW(scan({"/nonexistent/file.jsonl"}, 2, 1024), Error);
