@@ -110,33 +110,19 @@ public:
     }
     if (const RawPrefilter *sieve = worker.sieve()) {
       sieve->sieve(begin, end, sieved);
-      for (const SievedLines::Line &kept : sieved.kept) {
-        std::string_view line(begin + kept.begin, kept.end - kept.begin);
-        if (!line.empty() && line.back() == '\r') {
-          line.remove_suffix(1);
-        }
-        context.line_in_chunk_ = kept.index;
-        worker.on_line(line, context); // a kept line holds a mark, so it is not blank
-      }
-      result.lines = sieved.lines;
-      result.rows = sieved.lines - sieved.blank;
-      begin = end;
+    } else {
+      split_lines(begin, end, sieved, [](std::string_view) { return true; });
     }
-    while (begin < end) {
-      const char *newline = static_cast<const char *>(std::memchr(begin, '\n', end - begin));
-      const char *line_end = newline ? newline : end;
-      std::string_view line(begin, static_cast<std::size_t>(line_end - begin));
-      if (!line.empty() && line.back() == '\r') {
+    for (const SievedLines::Line &kept : sieved.kept) {
+      std::string_view line(begin + kept.begin, kept.end - kept.begin);
+      if (line.back() == '\r') { // kept lines are not blank, so not empty
         line.remove_suffix(1);
       }
-      if (!line.empty() && !is_blank_line(line)) {
-        ++result.rows;
-        context.line_in_chunk_ = result.lines;
-        worker.on_line(line, context);
-      }
-      ++result.lines;
-      begin = line_end + 1;
+      context.line_in_chunk_ = kept.index;
+      worker.on_line(line, context);
     }
+    result.lines = sieved.lines;
+    result.rows = sieved.lines - sieved.blank;
     result.errors = context.errors_;
     result.warnings = context.warnings_;
     result.not_kept = context.not_kept_;

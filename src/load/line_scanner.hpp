@@ -9,6 +9,7 @@
 
 #include "usbexfil/load/scan.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,39 @@ inline bool is_blank_line(std::string_view line) {
     }
   }
   return true;
+}
+
+/// The lines of a range that a sieve could not rule out, and what the range held.
+struct SievedLines {
+  struct Line {
+    std::size_t begin; ///< offsets in the range; `end` is the newline (or the range's end)
+    std::size_t end;
+    std::uint64_t index; ///< the line's number within the range, from 0
+  };
+  std::uint64_t lines = 0; ///< physical lines in the range
+  std::uint64_t blank = 0; ///< of which blank (only spaces, tabs and CRs, or empty)
+  std::vector<Line> kept;
+};
+
+/// Splits the whole lines of `[begin, end)` at newlines into `out`: counts them and the blank
+/// ones, and keeps the lines (without newline) that are not blank and `keep(line)` holds for.
+template <class Keep>
+void split_lines(const char *begin, const char *end, SievedLines &out, Keep keep) {
+  out.lines = 0;
+  out.blank = 0;
+  out.kept.clear();
+  const std::string_view range(begin, static_cast<std::size_t>(end - begin));
+  for (std::size_t start = 0; start < range.size();) {
+    const std::size_t newline = std::min(range.find('\n', start), range.size());
+    const std::string_view line = range.substr(start, newline - start);
+    if (is_blank_line(line)) {
+      ++out.blank;
+    } else if (keep(line)) {
+      out.kept.push_back({start, newline, out.lines});
+    }
+    ++out.lines;
+    start = newline + 1;
+  }
 }
 
 class RawPrefilter;

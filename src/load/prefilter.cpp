@@ -1,7 +1,5 @@
 #include "load/prefilter.hpp"
 
-#include "load/line_scanner.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -423,7 +421,7 @@ void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) c
   } else if (groups_.size() == 2) {
     sieve_lines(std::array{anchor(groups_[0]), anchor(groups_[1])}, begin, end, out, verify);
   } else {
-    sieve_line_by_line(begin, end, out);
+    split_lines(begin, end, out, [this](std::string_view line) { return scan(line) != RawMatch::none; });
   }
 }
 
@@ -459,27 +457,9 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
 }
 
 void RawPrefilter::sieve(const char *begin, const char *end, SievedLines &out) const {
-  sieve_line_by_line(begin, end, out);
+  split_lines(begin, end, out, [this](std::string_view line) { return scan(line) != RawMatch::none; });
 }
 
 #endif
-
-void RawPrefilter::sieve_line_by_line(const char *begin, const char *end, SievedLines &out) const {
-  out.lines = 0;
-  out.blank = 0;
-  out.kept.clear();
-  const std::string_view range(begin, static_cast<std::size_t>(end - begin));
-  for (std::size_t start = 0; start < range.size();) {
-    const std::size_t newline = std::min(range.find('\n', start), range.size());
-    const std::string_view line = range.substr(start, newline - start);
-    if (scan(line) != RawMatch::none) {
-      out.kept.push_back({start, newline, out.lines});
-    } else if (is_blank_line(line)) {
-      ++out.blank;
-    }
-    ++out.lines;
-    start = newline + 1;
-  }
-}
 
 } // namespace usbexfil

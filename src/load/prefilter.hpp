@@ -7,6 +7,8 @@
 // an escaped backslash followed by `u`, not an escape, and does not count.
 #pragma once
 
+#include "load/line_scanner.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -24,18 +26,6 @@ enum class RawMatch {
   needle, ///< a needle occurs (and, with a key, a value that may be admitted follows the key),
           ///< and the line has no `\u` escape anywhere
   escape, ///< the line has a `\u` escape (a needle or key may be spelled with it)
-};
-
-/// The lines of a range that a sieve could not rule out, and what the range held.
-struct SievedLines {
-  struct Line {
-    std::size_t begin; ///< offsets in the range; `end` is the newline (or the range's end)
-    std::size_t end;
-    std::uint64_t index; ///< the line's number within the range, from 0
-  };
-  std::uint64_t lines = 0; ///< physical lines in the range
-  std::uint64_t blank = 0; ///< of which blank (only spaces, tabs and CRs, or empty)
-  std::vector<Line> kept;
 };
 
 /// A Bloom filter over strings, in front of an exact set: `may_contain` is false only for a
@@ -94,8 +84,6 @@ private:
     std::vector<std::string> needles;
   };
   bool any_needle_at(std::string_view line, std::size_t pos) const;
-  /// `sieve` by finding each line end and calling `scan`.
-  void sieve_line_by_line(const char *begin, const char *end, SievedLines &out) const;
   /// Whether the key occurrence whose name starts at `pos` may hold an admitted value.
   bool key_value_may_match(std::string_view line, std::size_t pos) const;
   std::vector<Group> groups_;
