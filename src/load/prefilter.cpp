@@ -13,7 +13,7 @@
 namespace usbexfil {
 
 namespace {
-constexpr std::size_t MAX_SPAN = 32; // keeps SIMD loads within the 64 bytes of padding
+constexpr std::size_t MAX_SPAN = 32; // keeps the per-line SIMD loads within LINE_PADDING
 } // namespace
 
 RawPrefilter::RawPrefilter(const std::vector<std::string> &needles, std::string_view key,
