@@ -119,30 +119,55 @@ std::size_t skip_whitespace(std::string_view line, std::size_t pos) {
   return pos;
 }
 
-// Bit i of eq(p, c) says whether p[i] == c, for one SIMD block.
+// 64 bytes loaded once and compared with several bytes: bit i of eq(c) says byte i is c.
 #if defined(__AVX512BW__)
-struct Simd {
-  static constexpr std::size_t WIDTH = 64;
-  static std::uint64_t eq(const char *p, char c) {
-    return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), _mm512_set1_epi8(c));
-  }
+class Block64 {
+public:
+  explicit Block64(const char *p) : bytes_(_mm512_loadu_si512(p)) {}
+  std::uint64_t eq(char c) const { return _mm512_cmpeq_epi8_mask(bytes_, _mm512_set1_epi8(c)); }
+
+private:
+  __m512i bytes_;
 };
 #elif defined(__AVX2__)
-struct Simd {
-  static constexpr std::size_t WIDTH = 32;
-  static std::uint64_t eq(const char *p, char c) {
-    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
-    return static_cast<std::uint32_t>(
-        _mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(c))));
+class Block64 {
+public:
+  explicit Block64(const char *p)
+      : low_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))),
+        high_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32))) {}
+  std::uint64_t eq(char c) const {
+    const __m256i wanted = _mm256_set1_epi8(c);
+    const auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
+    const auto high =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high_, wanted)));
+    return low | (std::uint64_t{high} << 32);
   }
+
+private:
+  __m256i low_;
+  __m256i high_;
 };
 #elif defined(__SSE2__)
-struct Simd {
-  static constexpr std::size_t WIDTH = 16;
-  static std::uint64_t eq(const char *p, char c) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-    return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
+class Block64 {
+public:
+  explicit Block64(const char *p) {
+    for (int i = 0; i < 4; ++i) {
+      parts_[i] = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
+    }
   }
+  std::uint64_t eq(char c) const {
+    const __m128i wanted = _mm_set1_epi8(c);
+    std::uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      const auto part =
+          static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(parts_[i], wanted)));
+      mask |= std::uint64_t{part} << (16 * i);
+    }
+    return mask;
+  }
+
+private:
+  __m128i parts_[4];
 };
 #endif
 
@@ -151,9 +176,10 @@ struct Simd {
 // LINE_PADDING readable bytes after its end.
 std::size_t string_stop(std::string_view line, std::size_t from) {
 #if defined(__AVX512BW__) || defined(__AVX2__) || defined(__SSE2__)
-  for (std::size_t block = from; block < line.size(); block += Simd::WIDTH) {
+  for (std::size_t block = from; block < line.size(); block += 64) {
     const char *p = line.data() + block;
-    const std::uint64_t stops = Simd::eq(p, '"') | Simd::eq(p, '\\') | Simd::eq(p, '\n');
+    const Block64 bytes(p);
+    const std::uint64_t stops = bytes.eq('"') | bytes.eq('\\') | bytes.eq('\n');
     if (stops != 0) {
       return std::min(line.size(), block + static_cast<std::size_t>(__builtin_ctzll(stops)));
     }
@@ -216,26 +242,27 @@ bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) c
 // Muła's "generic SIMD" substring search, for all needle groups and `\u` at once: position i is
 // a candidate when a group's first byte is at i and its last byte at i+span-1 (or `\` at i and
 // `u` at i+1). The common case, a block without candidates, costs a few compares and no branch;
-// candidates are verified one by one. Loads reach at most WIDTH + 31 bytes past the line, inside
+// candidates are verified one by one. Loads reach at most 94 bytes past the line, inside
 // LINE_PADDING; candidate bits past the end are masked off.
 RawMatch RawPrefilter::scan(std::string_view line) const {
   const char *data = line.data();
   const std::size_t size = line.size();
   bool found_needle = false;
   bool key_may_match = !key_.has_value();
-  for (std::size_t block = 0; block < size; block += Simd::WIDTH) {
+  for (std::size_t block = 0; block < size; block += 64) {
     const char *p = data + block;
-    std::uint64_t hits = Simd::eq(p, '\\') & Simd::eq(p + 1, 'u');
+    const Block64 here(p);
+    std::uint64_t hits = here.eq('\\') & Block64(p + 1).eq('u');
     if (!found_needle) {
       for (const Group &group : groups_) {
-        hits |= Simd::eq(p, group.first) & Simd::eq(p + group.span - 1, group.last);
+        hits |= here.eq(group.first) & Block64(p + group.span - 1).eq(group.last);
       }
     }
     std::uint64_t keys = 0;
     if (!key_may_match) {
-      keys = Simd::eq(p, key_->first) & Simd::eq(p + key_->span - 1, key_->last);
+      keys = here.eq(key_->first) & Block64(p + key_->span - 1).eq(key_->last);
     }
-    if (size - block < Simd::WIDTH) {
+    if (size - block < 64) {
       const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
       hits &= inside;
       keys &= inside;
@@ -255,57 +282,6 @@ RawMatch RawPrefilter::scan(std::string_view line) const {
   return found_needle && key_may_match ? RawMatch::needle : RawMatch::none;
 }
 
-// 64 bytes loaded once and compared with several bytes: bit i of eq(c) says byte i is c.
-#if defined(__AVX512BW__)
-class Block64 {
-public:
-  explicit Block64(const char *p) : bytes_(_mm512_loadu_si512(p)) {}
-  std::uint64_t eq(char c) const { return _mm512_cmpeq_epi8_mask(bytes_, _mm512_set1_epi8(c)); }
-
-private:
-  __m512i bytes_;
-};
-#elif defined(__AVX2__)
-class Block64 {
-public:
-  explicit Block64(const char *p)
-      : low_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))),
-        high_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32))) {}
-  std::uint64_t eq(char c) const {
-    const __m256i wanted = _mm256_set1_epi8(c);
-    const auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
-    const auto high =
-        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high_, wanted)));
-    return low | (std::uint64_t{high} << 32);
-  }
-
-private:
-  __m256i low_;
-  __m256i high_;
-};
-#else
-class Block64 {
-public:
-  explicit Block64(const char *p) {
-    for (int i = 0; i < 4; ++i) {
-      parts_[i] = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
-    }
-  }
-  std::uint64_t eq(char c) const {
-    const __m128i wanted = _mm_set1_epi8(c);
-    std::uint64_t mask = 0;
-    for (int i = 0; i < 4; ++i) {
-      const auto part =
-          static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(parts_[i], wanted)));
-      mask |= std::uint64_t{part} << (16 * i);
-    }
-    return mask;
-  }
-
-private:
-  __m128i parts_[4];
-};
-#endif
 
 namespace {
 
