@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,7 +37,30 @@ OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOU
   if (path_.empty()) {
     return;
   }
-  const std::filesystem::path target(path_);
+  // Where the path already names something, look through symbolic links: a regular file is
+  // replaced where it lies (the link keeps pointing at it); anything else — a device such as
+  // /dev/null, a FIFO, a terminal — is opened and written in place, never renamed over.
+  std::error_code error;
+  std::filesystem::path target(path_);
+  const std::filesystem::file_status status = std::filesystem::status(target, error);
+  if (std::filesystem::exists(status)) {
+    if (std::filesystem::is_directory(status)) {
+      throw Error(fmt::format("{}: is a directory", path_));
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd_ < 0) {
+        throw Error(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+      }
+      direct_ = true;
+      return;
+    }
+    const std::filesystem::path resolved = std::filesystem::canonical(target, error);
+    if (!error) {
+      target = resolved;
+    }
+  }
+  replace_ = target.string();
   const std::filesystem::path folder =
       target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   temp_ = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
@@ -51,7 +75,9 @@ OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOU
 }
 
 OutputTarget::~OutputTarget() {
-  if (!temp_.empty()) {
+  if (direct_) {
+    ::close(fd_);
+  } else if (!temp_.empty()) {
     ::close(fd_);
     ::unlink(temp_.c_str());
   }
@@ -66,6 +92,13 @@ void OutputTarget::write(std::string_view data) {
 }
 
 void OutputTarget::commit() {
+  if (direct_) {
+    direct_ = false;
+    if (::close(fd_) != 0) {
+      throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
+    }
+    return;
+  }
   if (temp_.empty()) {
     return;
   }
@@ -78,7 +111,7 @@ void OutputTarget::commit() {
     throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(synced ? errno : saved)));
   }
   const std::string temp = std::exchange(temp_, {});
-  if (std::rename(temp.c_str(), path_.c_str()) != 0) {
+  if (std::rename(temp.c_str(), replace_.c_str()) != 0) {
     const int rename_error = errno;
     ::unlink(temp.c_str());
     throw Error(fmt::format("{}: cannot replace: {}", path_, std::strerror(rename_error)));

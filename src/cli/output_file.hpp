@@ -7,9 +7,12 @@
 namespace usbexfil::cli {
 
 /// Where the findings go. With an empty path, standard output: pieces are written as they come.
-/// With a path, a temporary file beside it that `commit()` syncs and renames over the path; if
-/// `commit()` is never reached (an error, an exception) the temporary file is removed and the
-/// path is untouched. Every failure throws Error naming the target.
+/// With a path to a regular file (or to nothing yet), a temporary file beside it that `commit()`
+/// syncs and renames over the file (through symbolic links: the link stays, its file is
+/// replaced); if `commit()` is never reached (an error, an exception) the temporary file is
+/// removed and the file is untouched. With a path to anything else that exists (/dev/null, a
+/// FIFO, a terminal), that is opened and written as the pieces come. A directory is an error.
+/// Every failure throws Error naming the target.
 class OutputTarget {
 public:
   explicit OutputTarget(std::string path);
@@ -21,9 +24,11 @@ public:
   void commit();
 
 private:
-  std::string path_; ///< empty for standard output
-  std::string temp_; ///< the temporary file while it exists
+  std::string path_;    ///< empty for standard output
+  std::string replace_; ///< the regular file `commit()` renames the temporary file over
+  std::string temp_;    ///< the temporary file while it exists
   int fd_;
+  bool direct_ = false; ///< writing straight to a device or FIFO (until `commit()`)
 };
 
 } // namespace usbexfil::cli

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include <sys/stat.h>
+
 using namespace usbexfil::testing;
 
 namespace {
@@ -120,6 +122,38 @@ TEST(Cli, OutputFileIsWrittenWholeOrNotAtAll) {
   const CommandResult no_dir = run_usbexfil("run -q '" + DEMO + "' -o /nonexistent/dir/f.jsonl");
   EXPECT_EQ(no_dir.exit_code, 2);
   EXPECT_TRUE(contains(no_dir.err, "/nonexistent/dir/f.jsonl")) << no_dir.err;
+}
+
+TEST(Cli, OutputToSomethingNotARegularFileIsWrittenInPlace) {
+  TempDir out;
+  const std::string expected = run_usbexfil("run -q '" + DEMO + "'").out;
+  ASSERT_FALSE(expected.empty());
+
+  // A FIFO (as /dev/null or a terminal would be) is written to, not replaced by a file.
+  const std::string fifo = out.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string captured = out.file("captured");
+  const std::string command = "timeout 20 cat '" + fifo + "' >'" + captured + "' & '" +
+                              USBEXFIL_BINARY + "' run -q '" + DEMO + "' -o '" + fifo +
+                              "'; s=$?; wait; exit $s";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(std::filesystem::is_fifo(std::filesystem::symlink_status(fifo)));
+  EXPECT_EQ(read_file(captured), expected);
+
+  // A symbolic link stays a link; the file it points at gets the findings.
+  out.write("real.jsonl", "previous run\n");
+  const std::string link = out.file("link.jsonl");
+  std::filesystem::create_symlink(out.file("real.jsonl"), link);
+  EXPECT_EQ(run_usbexfil("run -q '" + DEMO + "' -o '" + link + "'").exit_code, 0);
+  EXPECT_TRUE(std::filesystem::is_symlink(std::filesystem::symlink_status(link)));
+  EXPECT_EQ(read_file(out.file("real.jsonl")), expected);
+
+  // A directory is refused before any work.
+  const CommandResult dir = run_usbexfil("run -q '" + DEMO + "' -o '" + out.path().string() + "'");
+  EXPECT_EQ(dir.exit_code, 2);
+  EXPECT_TRUE(contains(dir.err, "is a directory")) << dir.err;
 }
 
 TEST(Cli, WriteFailureOnStdoutIsAnError) {
