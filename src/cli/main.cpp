@@ -3,6 +3,7 @@
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report.hpp"
+#include "load/huge_buffer.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/output/json_lines_writer.hpp"
 #include "usbexfil/pipeline.hpp"
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
   if (!parsed.run) {
     return parsed.exit_code;
   }
+  usbexfil::reserve_heap_on_huge_pages(std::size_t{8} << 20);
   auto log = make_logger(parsed.run->verbosity);
   try {
     return run(*parsed.run, *log);
