@@ -64,7 +64,7 @@ Parsed parse_arguments(int argc, char **argv) {
          "-j,--threads", threads,
          "Parsing threads per table, at most (default: all cores; a table gets one per 4 MiB)")
       ->check(CLI::Range(1u, 256u));
-  run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 1M)")
+  run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 2M)")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
   run->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,

@@ -337,7 +337,7 @@ LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &o
   }
   // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
   // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is reached
-  // at 32 chunks per thread (64 MiB for two threads at the default 1 MiB). Sizes are powers of
+  // at 32 chunks per thread (128 MiB for two threads at the default 2 MiB). Sizes are powers of
   // two, so that a pooled buffer grows at most a few times over the four tables' scans.
   const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
       std::bit_floor(bytes / (32 * std::max<std::size_t>(1, workers.size()))),

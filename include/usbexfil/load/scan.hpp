@@ -17,7 +17,7 @@ struct ScanOptions {
   /// A table gets one thread per this many bytes of input (at least one, at most `threads`): on
   /// a few megabytes a second thread costs more to start and feed than it saves.
   std::uint64_t min_bytes_per_thread = std::uint64_t{4} << 20;
-  std::size_t chunk_size = 1 << 20; ///< bytes read at once; a chunk ends on a line end
+  std::size_t chunk_size = 2 << 20; ///< bytes read at once; a chunk ends on a line end
   bool strict = false;              ///< the first malformed line throws Error
   bool validate_all_lines = false;  ///< parse lines the cheap pre-filter would reject
 };
