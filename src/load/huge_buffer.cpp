@@ -39,7 +39,7 @@ ByteBuffer allocate_bytes(std::size_t bytes) {
     if (aligned > start) {
       ::munmap(mapping, aligned - start);
     }
-    if (const std::uintptr_t tail = start + size + HUGE_PAGE - (aligned + size); tail > 0) {
+    if (const std::uintptr_t tail = start + HUGE_PAGE - aligned; tail > 0) { // past the end
       ::munmap(reinterpret_cast<void *>(aligned + size), tail);
     }
     auto *memory = reinterpret_cast<char *>(aligned);
@@ -85,7 +85,7 @@ bool reserve_heap_on_huge_pages(std::size_t bytes) {
   const auto end = reinterpret_cast<std::uintptr_t>(::sbrk(0));
   const std::uintptr_t page = 4096;
   const std::uintptr_t from = first / page * page;
-  // Only where the block came from the break just grown (not so under a replaced malloc).
+  // Only where the block reaches into the break just grown (not so under a replaced malloc).
   const bool advised = end > before && first + bytes <= end && first + bytes >= before &&
                        ::madvise(reinterpret_cast<void *>(from), end - from, MADV_HUGEPAGE) == 0;
   std::free(block);

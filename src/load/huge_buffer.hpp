@@ -25,9 +25,9 @@ ByteBuffer allocate_bytes(std::size_t bytes);
 /// For a process about to allocate many small blocks (tables, strings, hash nodes): grows the
 /// malloc heap by `bytes` (rounded up by the kernel's break) now and advises it for transparent
 /// huge pages, so that the blocks carved from it later fault once per 2 MiB instead of once per
-/// 4 KiB; blocks below `bytes` come from the heap rather than from mmap, and the heap is not
-/// trimmed below twice `bytes`. Changes malloc's settings for the whole process: call once, at
-/// program start (the CLI does). glibc on Linux only; false where it did nothing.
+/// 4 KiB; blocks below twice `bytes` come from the heap rather than from mmap, and the heap is
+/// not trimmed below four times `bytes`. Changes malloc's settings for the whole process: call
+/// once, at program start (the CLI does). glibc on Linux only; false where it did nothing.
 bool reserve_heap_on_huge_pages(std::size_t bytes);
 
 /// The size from which allocate_bytes asks for huge pages: below it, the 4 KiB pages a buffer
