@@ -4,6 +4,7 @@
 // tables are not read at all (their stats say so): no finding could come from them.
 #include "usbexfil/pipeline.hpp"
 
+#include "usbexfil/error.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/stages/expand_alert_entities.hpp"
 #include "usbexfil/stages/filter_drive_letter_prefix.hpp"
@@ -17,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace usbexfil {
@@ -49,34 +52,56 @@ auto timed_stage(PipelineResult &result, std::string name, std::size_t rows_in, 
   return output;
 }
 
-LoadStats not_read(SourceTable table, std::size_t files) {
+LoadStats not_read(const Inputs &inputs, SourceTable table) {
   LoadStats stats;
   stats.table = std::string(table_name(table));
-  stats.files = files;
+  stats.files = static_cast<std::size_t>(std::count_if(
+      inputs.files.begin(), inputs.files.end(), [&](const InputFile &f) { return f.table == table; }));
+  stats.inputs = stats.files;
   return stats;
 }
 
 } // namespace
 
-PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &options) {
+PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options) {
   PipelineResult result;
   auto storage = std::make_shared<Storage>();
   Storage &s = *storage;
   result.storage = storage;
-  for (std::size_t t = 0; t < SOURCE_TABLE_COUNT; ++t) {
-    if (files.paths[t].empty()) {
-      result.warnings.push_back(
-          fmt::format("no {} file; the table is empty", table_name(static_cast<SourceTable>(t))));
-    }
+  if (inputs.files.empty()) {
+    throw Error("no input file: give a file or folder of exports, or - for standard input");
   }
+  // Each table's sources; files whose records name their tables are in every table's list and
+  // report their errors in the first scan (SecurityAlert), which every run makes.
+  std::array<std::vector<ScanSource>, SOURCE_TABLE_COUNT> sources;
+  for (std::size_t t = 0; t < SOURCE_TABLE_COUNT; ++t) {
+    sources[t] = sources_for_table(inputs, static_cast<SourceTable>(t), t == 0);
+  }
+  const auto of = [&](SourceTable table) -> const std::vector<ScanSource> & {
+    return sources[static_cast<std::size_t>(table)];
+  };
   const bool push = options.push_down;
   const auto &window = options.window;
   const auto &scan = options.scan;
   LoadStats stats;
+  const auto record = [&](LoadStats &table) {
+    for (std::string &note : table.notes) {
+      result.warnings.push_back(std::move(note));
+    }
+    table.notes.clear();
+    result.tables.push_back(table);
+  };
 
   // Stage 1: alerts, expanded to (time, ip, account) rows.
-  s.alerts = load_security_alerts(files.of(SourceTable::security_alert), window, scan, stats, push);
-  result.tables.push_back(stats);
+  s.alerts = load_security_alerts(of(SourceTable::security_alert), window, scan, stats, push);
+  if (stats.inputs == 0 && stats.other_inputs == 0 && std::none_of(inputs.files.begin(), inputs.files.end(),
+                                        [](const InputFile &f) { return f.table.has_value(); })) {
+    throw Error("no input for any of the four tables: a file must be named after its table "
+                "(SecurityAlert, CloudAppEvents, DeviceFileEvents, DeviceEvents), sit in a folder "
+                "named after one, hold records that name their table, or be given with --alerts, "
+                "--cloud-app-events, --device-file-events or --device-events");
+  }
+  record(stats);
   s.alert_entities = timed_stage(result, "expand_alert_entities", s.alerts.size(),
                                  [&] { return expand_alert_entities(s.alerts); });
 
@@ -89,12 +114,11 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
   }
   const CloudAppEventsFilter download_filter{&account_ip_keys, &account_object_ids};
   if (!push || !account_ip_keys.empty()) {
-    s.cloud_app_events = load_cloud_app_events(files.of(SourceTable::cloud_app_events), window,
+    s.cloud_app_events = load_cloud_app_events(of(SourceTable::cloud_app_events), window,
                                                push ? &download_filter : nullptr, scan, stats);
-    result.tables.push_back(stats);
+    record(stats);
   } else {
-    result.tables.push_back(
-        not_read(SourceTable::cloud_app_events, files.of(SourceTable::cloud_app_events).size()));
+    result.tables.push_back(not_read(inputs, SourceTable::cloud_app_events));
   }
   s.downloads = timed_stage(result, "summarize_downloads", s.cloud_app_events.size(),
                             [&] { return summarize_downloads(s.cloud_app_events); });
@@ -112,13 +136,11 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
   // Stage 4: copies of listed files by those users, grouped, joined after the alert.
   const DeviceFileEventsFilter copy_filter{&file_list, &user_ids};
   if (!push || !s.alert_downloads.empty()) {
-    s.device_file_events =
-        load_device_file_events(files.of(SourceTable::device_file_events), window,
-                                push ? &copy_filter : nullptr, scan, stats);
-    result.tables.push_back(stats);
+    s.device_file_events = load_device_file_events(of(SourceTable::device_file_events), window,
+                                                   push ? &copy_filter : nullptr, scan, stats);
+    record(stats);
   } else {
-    result.tables.push_back(not_read(SourceTable::device_file_events,
-                                     files.of(SourceTable::device_file_events).size()));
+    result.tables.push_back(not_read(inputs, SourceTable::device_file_events));
   }
   const Selection copies_of_listed_files =
       timed_stage(result, "match_file_names", s.device_file_events.size(),
@@ -137,18 +159,24 @@ PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &opti
   }
   const DeviceEventsFilter mount_filter{&device_ids};
   if (!push || !device_ids.empty()) {
-    s.device_events = load_device_events(files.of(SourceTable::device_events), window,
+    s.device_events = load_device_events(of(SourceTable::device_events), window,
                                          push ? &mount_filter : nullptr, scan, stats);
-    result.tables.push_back(stats);
+    record(stats);
   } else {
-    result.tables.push_back(
-        not_read(SourceTable::device_events, files.of(SourceTable::device_events).size()));
+    result.tables.push_back(not_read(inputs, SourceTable::device_events));
   }
   s.mounts = timed_stage(result, "select_usb_mounts", s.device_events.size(),
                          [&] { return select_usb_mounts(s.device_events); });
   s.alert_mounts = timed_stage(result, "join_usb_mounts", s.alert_copies.size(), [&] {
     return join_usb_mounts(s.alert_copies, s.alert_downloads, s.copies, s.mounts);
   });
+
+  // D27: a table without input (no file or member placed in it, no record naming it).
+  for (const LoadStats &table : result.tables) {
+    if (table.inputs == 0) {
+      result.warnings.push_back(fmt::format("no input for {}; the table is empty", table.table));
+    }
+  }
 
   // Stage 6: paths on the mounted drive; one finding per joined row that has any.
   result.findings = timed_stage(result, "filter_drive_letter_prefix", s.alert_mounts.size(), [&] {

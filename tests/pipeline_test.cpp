@@ -34,7 +34,7 @@ std::string run(const std::filesystem::path &dir, bool push_down, unsigned threa
   options.scan.threads = threads;
   options.scan.min_bytes_per_thread = 0; // small test inputs still get every thread
   options.scan.chunk_size = chunk_size;
-  PipelineResult result = run_pipeline(find_table_files(dir.string()), options);
+  PipelineResult result = run_pipeline(resolve_directory(dir.string()), options);
   std::string text = render_json_lines(result.findings);
   if (keep != nullptr) {
     *keep = std::move(result);
@@ -89,5 +89,5 @@ TEST(Pipeline, SkipsLaterTablesOnceNothingCanJoin) {
   EXPECT_FALSE(result.tables[2].scanned);
   EXPECT_FALSE(result.tables[3].scanned);
   ASSERT_EQ(result.warnings.size(), 1u);
-  EXPECT_EQ(result.warnings[0], "no DeviceEvents file; the table is empty");
+  EXPECT_EQ(result.warnings[0], "no input for DeviceEvents; the table is empty");
 }

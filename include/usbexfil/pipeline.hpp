@@ -4,7 +4,7 @@
 
 #include "usbexfil/finding.hpp"
 #include "usbexfil/load/scan.hpp"
-#include "usbexfil/load/table_files.hpp"
+#include "usbexfil/load/inputs.hpp"
 
 #include <memory>
 #include <string>
@@ -32,12 +32,12 @@ struct PipelineResult {
   FindingTable findings;
   std::vector<LoadStats> tables;       ///< one per source table, in load order
   std::vector<StageStats> stages;      ///< in run order
-  std::vector<std::string> warnings;   ///< run-level warnings (a table with no file)
+  std::vector<std::string> warnings;   ///< run-level warnings (a table or file with no input)
   std::shared_ptr<const void> storage; ///< keeps the tables the findings' strings point into
 };
 
-/// Runs the rule over the given files. Throws Error on unreadable input or, with
-/// `options.scan.strict`, on the first malformed line.
-PipelineResult run_pipeline(const TableFiles &files, const PipelineOptions &options);
+/// Runs the rule over the given inputs. Throws Error on unreadable input, on inputs that give
+/// none of the four tables anything, or, with `options.scan.strict`, on the first data error.
+PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options);
 
 } // namespace usbexfil

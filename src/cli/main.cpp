@@ -26,8 +26,8 @@ std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) 
 
 int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   const auto start = std::chrono::steady_clock::now();
-  const usbexfil::TableFiles files = usbexfil::find_table_files(options.dir);
-  const usbexfil::PipelineResult result = usbexfil::run_pipeline(files, options.pipeline);
+  const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
+  const usbexfil::PipelineResult result = usbexfil::run_pipeline(inputs, options.pipeline);
   usbexfil::cli::OutputTarget output(options.output);
   usbexfil::write_json_lines(result.findings, [&](std::string_view piece) { output.write(piece); });
   output.commit();

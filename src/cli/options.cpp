@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace usbexfil::cli {
@@ -11,16 +12,61 @@ namespace {
 constexpr const char *RUN_EXAMPLES = R"(
 Examples:
   usbexfil run export/                      findings as JSON lines on stdout
+  usbexfil run export.zip day2/*.jsonl.gz   archives, compressed files, several paths
   usbexfil run export/ -o findings.jsonl    write a file (replaced only on success)
   usbexfil run export/ --from 2026-03-10 --to 2026-03-11
                                             only rows with TimeGenerated in that day
-  usbexfil run export/ --strict -q          fail (exit 2) on the first malformed line
+  usbexfil run --alerts a.json --device-events - < de.json.gz
+                                            per-table options, standard input
+  usbexfil run export/ --strict -q          fail (exit 2) on the first data error
   usbexfil run export/ | jq -r .UserId      one user per finding
 
-DIR holds the tables' exports as JSON lines; a file belongs to a table when its name starts
-with SecurityAlert, CloudAppEvents, DeviceFileEvents or DeviceEvents (any case).
+PATH is a file, a folder (read recursively) or - (standard input): JSON lines, pretty JSON,
+arrays, Log Analytics and advanced hunting API responses, Defender streaming and Event Hub
+envelopes, portal CSV; gzip, zstd, bzip2, xz; zip and tar; UTF-16. A file's table comes from
+its option, its name (SecurityAlert*, CloudAppEvents*, DeviceFileEvents*, DeviceEvents*, any
+case), its folder (DeviceEvents/, am-deviceevents/, insights-logs-advancedhunting-deviceevents/)
+or its records (Type, TableName, category). `usbexfil inspect PATH...` shows what is read.
 Exit status: 0 success (with or without findings), 2 usage error, unreadable input, write
-failure, or a malformed line under --strict.)";
+failure, or a data error under --strict.)";
+
+constexpr const char *INSPECT_EXAMPLES = R"(
+Examples:
+  usbexfil inspect export/                  what each file is and which table it feeds
+  usbexfil inspect export.zip -             archive members, standard input
+
+Per file (and archive member): compression, shape, table and what decided it, rows, bad rows,
+the TimeGenerated range, and the columns the rule reads that are missing or always empty.
+Exit status: 0 when everything could be read, 2 on an unreadable input.)";
+
+/// The per-table options of `run` and `inspect`.
+void add_table_options(CLI::App &command, InputSpec &inputs) {
+  command.add_option("PATH", inputs.paths, "Files, folders (read recursively) or - (stdin)");
+  command.add_option("--alerts", inputs.tables[0], "SecurityAlert file or folder (repeatable)");
+  command.add_option("--cloud-app-events", inputs.tables[1],
+                     "CloudAppEvents file or folder (repeatable)");
+  command.add_option("--device-file-events", inputs.tables[2],
+                     "DeviceFileEvents file or folder (repeatable)");
+  command.add_option("--device-events", inputs.tables[3],
+                     "DeviceEvents file or folder (repeatable)");
+}
+
+/// At least one input, and `-` at most once (inputs.md D1, D4).
+void check_inputs(const InputSpec &inputs) {
+  std::size_t count = inputs.paths.size();
+  std::size_t dashes = static_cast<std::size_t>(std::count(inputs.paths.begin(), inputs.paths.end(), "-"));
+  for (const auto &paths : inputs.tables) {
+    count += paths.size();
+    dashes += static_cast<std::size_t>(std::count(paths.begin(), paths.end(), "-"));
+  }
+  if (count == 0) {
+    throw CLI::ValidationError("PATH", "give at least one PATH, or --alerts, --cloud-app-events, "
+                                       "--device-file-events or --device-events");
+  }
+  if (dashes > 1) {
+    throw CLI::ValidationError("PATH", "- (standard input) can be given once");
+  }
+}
 
 // Reads a --from/--to bound: a full ISO 8601 datetime, or a bare date meaning its midnight UTC.
 Datetime parse_bound(const std::string &text, const char *flag) {
@@ -39,12 +85,15 @@ Datetime parse_bound(const std::string &text, const char *flag) {
 
 Parsed parse_arguments(int argc, char **argv) {
   CLI::App app{"usbexfil: the Sentinel rule \"Mass Download & copy to USB device by single "
-               "user\", run offline over exported JSON-lines tables.",
+               "user\", run offline over exported tables.",
                "usbexfil"};
   app.set_version_flag("--version", "usbexfil " USBEXFIL_VERSION);
   app.require_subcommand(1);
-  CLI::App *run = app.add_subcommand("run", "Run the rule over the tables' files in DIR");
+  CLI::App *run = app.add_subcommand("run", "Run the rule over the tables' exports");
   run->footer(RUN_EXAMPLES);
+  CLI::App *inspect =
+      app.add_subcommand("inspect", "Show how each input file is read, and what it holds");
+  inspect->footer(INSPECT_EXAMPLES);
 
   RunOptions options;
   std::string from;
@@ -53,7 +102,7 @@ Parsed parse_arguments(int argc, char **argv) {
   bool verbose = false;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::size_t chunk_size = options.pipeline.scan.chunk_size;
-  run->add_option("DIR", options.dir, "Directory with the tables' exports")->required();
+  add_table_options(*run, options.inputs);
   run->add_option("-o,--output", options.output,
                   "Write findings to FILE (via a temporary file, renamed on success)");
   run->add_option("--from", from, "Keep rows with TimeGenerated >= this (ISO 8601, UTC default)");
@@ -72,8 +121,17 @@ Parsed parse_arguments(int argc, char **argv) {
   auto *quiet_flag = run->add_flag("-q,--quiet", quiet, "Print errors only on stderr");
   run->add_flag("-v,--verbose", verbose, "Also print per-stage statistics")->excludes(quiet_flag);
 
+  InputSpec inspect_inputs;
+  add_table_options(*inspect, inspect_inputs);
+  inspect->add_option("-j,--threads", threads, "Threads (default: all cores)")
+      ->check(CLI::Range(1u, 256u));
   try {
     app.parse(argc, argv);
+    if (inspect->parsed()) {
+      options.command = Command::inspect;
+      options.inputs = std::move(inspect_inputs);
+    }
+    check_inputs(options.inputs);
     if (!from.empty()) {
       options.pipeline.window.from = parse_bound(from, "--from");
     }

@@ -10,9 +10,13 @@ namespace usbexfil::cli {
 
 enum class Verbosity { quiet, normal, verbose };
 
-/// What `usbexfil run` was asked to do.
+/// The subcommand.
+enum class Command { run, inspect };
+
+/// What `usbexfil run` (or `inspect`) was asked to do.
 struct RunOptions {
-  std::string dir;
+  Command command = Command::run;
+  InputSpec inputs;
   std::string output; ///< empty: standard output
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;

@@ -31,11 +31,14 @@ public:
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };
-    simdjson::dom::object row;
-    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
-        !parse_row(line, context, row)) {
+    if (filter_ && !validate_all_ && context.place().keyed && !looks_.may_admit(line, admit)) {
       return;
     }
+    for_each_row(line, context, [&](simdjson::dom::object row) { on_row(row, context); });
+  }
+
+private:
+  void on_row(simdjson::dom::object row, LineContext &context) {
     const auto [time, action, application, account, ip, city, country, raw] = PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
     const std::string_view account_object_id =
@@ -61,7 +64,6 @@ public:
     table_.source_file_name.push_back(keep(dynamic_string(source_file_name)));
   }
 
-private:
   /// The pushed-down filter (everything passes without one).
   bool admits(std::string_view action_type, std::string_view account_object_id,
               std::string_view ip_address) const {
@@ -75,7 +77,7 @@ private:
 
   static constexpr json::FieldPicker<8> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
-      column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}};
+      column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}, true};
   static constexpr json::FieldPicker<2> RAW_EVENT_DATA_PICKER{
       std::array{column::RAW_USER_ID, column::RAW_SOURCE_FILE_NAME}};
   TimeWindow window_;
@@ -86,14 +88,17 @@ private:
 
 } // namespace
 
-CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files,
-                                          const TimeWindow &window,
-                                          const CloudAppEventsFilter *filter,
-                                          const ScanOptions &options, LoadStats &stats) {
-  stats.table = "CloudAppEvents";
-  return load_table<CloudAppEventsTable>(files, options, stats, [&] {
+CloudAppEventsTable load_cloud_app_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
+    const CloudAppEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  return load_table<CloudAppEventsTable>(SourceTable::cloud_app_events, sources, options, stats, [&] {
     return std::make_unique<CloudAppEventsWorker>(window, filter, options.validate_all_lines);
   });
+}
+
+CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files, const TimeWindow &window,
+    const CloudAppEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  const PlacedFiles placed(files);
+  return load_cloud_app_events(placed.sources, window, filter, options, stats);
 }
 
 } // namespace usbexfil

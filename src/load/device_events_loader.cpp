@@ -24,11 +24,14 @@ public:
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1]); };
-    simdjson::dom::object row;
-    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
-        !parse_row(line, context, row)) {
+    if (filter_ && !validate_all_ && context.place().keyed && !looks_.may_admit(line, admit)) {
       return;
     }
+    for_each_row(line, context, [&](simdjson::dom::object row) { on_row(row, context); });
+  }
+
+private:
+  void on_row(simdjson::dom::object row, LineContext &context) {
     const auto [time, action, device, additional] = PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
     const std::string_view device_id = string_column(column::DEVICE_ID, device, context);
@@ -53,7 +56,6 @@ public:
     table_.volume.push_back(keep(dynamic_string(volume)));
   }
 
-private:
   /// The pushed-down filter (everything passes without one).
   bool admits(std::string_view action_type, std::string_view device_id) const {
     if (!filter_) {
@@ -64,7 +66,7 @@ private:
   }
 
   static constexpr json::FieldPicker<4> PICKER{std::array{
-      column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}};
+      column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}, true};
   static constexpr json::FieldPicker<3> ADDITIONAL_FIELDS_PICKER{
       std::array{column::DRIVE_LETTER, column::PRODUCT_NAME, column::VOLUME}};
   TimeWindow window_;
@@ -75,13 +77,17 @@ private:
 
 } // namespace
 
-DeviceEventsTable load_device_events(const std::vector<std::string> &files,
-                                     const TimeWindow &window, const DeviceEventsFilter *filter,
-                                     const ScanOptions &options, LoadStats &stats) {
-  stats.table = "DeviceEvents";
-  return load_table<DeviceEventsTable>(files, options, stats, [&] {
+DeviceEventsTable load_device_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
+    const DeviceEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  return load_table<DeviceEventsTable>(SourceTable::device_events, sources, options, stats, [&] {
     return std::make_unique<DeviceEventsWorker>(window, filter, options.validate_all_lines);
   });
+}
+
+DeviceEventsTable load_device_events(const std::vector<std::string> &files, const TimeWindow &window,
+    const DeviceEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  const PlacedFiles placed(files);
+  return load_device_events(placed.sources, window, filter, options, stats);
 }
 
 } // namespace usbexfil

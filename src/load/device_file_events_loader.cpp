@@ -27,11 +27,14 @@ public:
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };
-    simdjson::dom::object row;
-    if ((filter_ && !validate_all_ && !looks_.may_admit(line, admit)) ||
-        !parse_row(line, context, row)) {
+    if (filter_ && !validate_all_ && context.place().keyed && !looks_.may_admit(line, admit)) {
       return;
     }
+    for_each_row(line, context, [&](simdjson::dom::object row) { on_row(row, context); });
+  }
+
+private:
+  void on_row(simdjson::dom::object row, LineContext &context) {
     const auto [time, action, file, folder, device, device_name, upn, process_folder, parent] =
         PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
@@ -58,7 +61,6 @@ public:
         keep(string_column(column::INITIATING_PROCESS_PARENT_FILE_NAME, parent, context)));
   }
 
-private:
   /// The pushed-down filter (everything passes without one).
   bool admits(std::string_view action_type, std::string_view file_name,
               std::string_view account_upn) const {
@@ -74,7 +76,7 @@ private:
   static constexpr json::FieldPicker<9> PICKER{std::array{
       column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME, column::FOLDER_PATH,
       column::DEVICE_ID, column::DEVICE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN,
-      column::INITIATING_PROCESS_FOLDER_PATH, column::INITIATING_PROCESS_PARENT_FILE_NAME}};
+      column::INITIATING_PROCESS_FOLDER_PATH, column::INITIATING_PROCESS_PARENT_FILE_NAME}, true};
   TimeWindow window_;
   const DeviceFileEventsFilter *filter_;
   bool validate_all_;
@@ -83,14 +85,17 @@ private:
 
 } // namespace
 
-DeviceFileEventsTable load_device_file_events(const std::vector<std::string> &files,
-                                              const TimeWindow &window,
-                                              const DeviceFileEventsFilter *filter,
-                                              const ScanOptions &options, LoadStats &stats) {
-  stats.table = "DeviceFileEvents";
-  return load_table<DeviceFileEventsTable>(files, options, stats, [&] {
+DeviceFileEventsTable load_device_file_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
+    const DeviceFileEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  return load_table<DeviceFileEventsTable>(SourceTable::device_file_events, sources, options, stats, [&] {
     return std::make_unique<DeviceFileEventsWorker>(window, filter, options.validate_all_lines);
   });
+}
+
+DeviceFileEventsTable load_device_file_events(const std::vector<std::string> &files, const TimeWindow &window,
+    const DeviceFileEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+  const PlacedFiles placed(files);
+  return load_device_file_events(placed.sources, window, filter, options, stats);
 }
 
 } // namespace usbexfil

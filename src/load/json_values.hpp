@@ -43,10 +43,15 @@ inline bool same_key(std::string_view key, std::string_view name) {
           (key.front() == name.front() && key.back() == name.back() && key.compare(name) == 0));
 }
 
-/// Picks the top-level fields a loader needs; the last occurrence of a key wins.
+/// Picks the top-level fields a loader needs; the last occurrence of a key wins. A picker of
+/// row columns (`row_columns`) also reads the aliases of inputs.md section 4: a column the row
+/// lacks is taken from `<C>_string`, else `<C>_dynamic` (the first present that is neither null
+/// nor ""; D29), and a row without `TimeGenerated` takes `Timestamp` (D28).
 template <std::size_t N> class FieldPicker {
 public:
-  explicit constexpr FieldPicker(const std::array<std::string_view, N> &names) : names_(names) {}
+  explicit constexpr FieldPicker(const std::array<std::string_view, N> &names,
+                                 bool row_columns = false)
+      : names_(names), row_columns_(row_columns) {}
 
   /// `d.Name` for each name of a dynamic value: the last property of that name of an object;
   /// nothing for a missing key or when the value is not an object.
@@ -57,22 +62,88 @@ public:
     return pick(dynamic->get_object().value_unsafe());
   }
 
-  /// One element per name; `std::nullopt` where the key is absent.
+  /// One element per name; `std::nullopt` where the key (and, for row columns, its aliases) is
+  /// absent.
   std::array<std::optional<element>, N> pick(simdjson::dom::object row) const {
     std::array<std::optional<element>, N> values{};
+    std::array<std::optional<element>, N> as_string{};
+    std::array<std::optional<element>, N> as_dynamic{};
+    std::optional<element> timestamp;
+    bool aliased = false;
     for (const auto field : row) {
-      for (std::size_t i = 0; i < N; ++i) {
-        if (same_key(field.key, names_[i])) {
-          values[i] = field.value;
-          break;
-        }
+      std::size_t i = 0;
+      while (i < N && !same_key(field.key, names_[i])) {
+        ++i;
       }
+      if (i < N) {
+        values[i] = field.value;
+      } else if (row_columns_) {
+        aliased |= pick_alias(field.key, field.value, as_string, as_dynamic, timestamp);
+      }
+    }
+    if (aliased) {
+      resolve_aliases(values, as_string, as_dynamic, timestamp);
     }
     return values;
   }
 
 private:
+  static constexpr std::string_view TIME_GENERATED = "TimeGenerated";
+  static constexpr std::string_view TIMESTAMP = "Timestamp";
+
+  static bool has_value(const std::optional<element> &value) {
+    return value && !value->is_null() &&
+           !(value->is_string() && value->get_string().value_unsafe().empty());
+  }
+
+  /// Records `key` when it is an alias of a wanted column; true if it is.
+  bool pick_alias(std::string_view key, element value,
+                  std::array<std::optional<element>, N> &as_string,
+                  std::array<std::optional<element>, N> &as_dynamic,
+                  std::optional<element> &timestamp) const {
+    if (same_key(key, TIMESTAMP)) {
+      timestamp = value;
+      return true;
+    }
+    std::array<std::optional<element>, N> *slot = nullptr;
+    if (key.ends_with("_string")) {
+      slot = &as_string;
+      key.remove_suffix(7);
+    } else if (key.ends_with("_dynamic")) {
+      slot = &as_dynamic;
+      key.remove_suffix(8);
+    } else {
+      return false;
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      if (same_key(key, names_[i])) {
+        (*slot)[i] = value;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void resolve_aliases(std::array<std::optional<element>, N> &values,
+                       const std::array<std::optional<element>, N> &as_string,
+                       const std::array<std::optional<element>, N> &as_dynamic,
+                       const std::optional<element> &timestamp) const {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (values[i]) {
+        continue;
+      }
+      if (has_value(as_string[i])) {
+        values[i] = as_string[i];
+      } else if (has_value(as_dynamic[i])) {
+        values[i] = as_dynamic[i];
+      } else if (timestamp && names_[i] == TIME_GENERATED) {
+        values[i] = timestamp;
+      }
+    }
+  }
+
   std::array<std::string_view, N> names_;
+  bool row_columns_;
 };
 
 /// A string column's value: a missing key or null is "", a string its text, anything else its

@@ -2,7 +2,9 @@
 
 #include "load/huge_buffer.hpp"
 #include "load/pooled.hpp"
+#include "load/archive_reader.hpp"
 #include "load/prefilter.hpp"
+#include "load/record_stream.hpp"
 #include "usbexfil/error.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <condition_variable>
+#include <deque>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -87,12 +91,20 @@ struct Buffer {
 /// What a chunk left behind once processed.
 struct ChunkResult {
   std::uint64_t lines = 0; ///< physical lines starting in the chunk, blank ones included
-  std::uint64_t rows = 0;  ///< non-blank lines
+  std::uint64_t rows = 0;  ///< records: non-blank lines, containers counted by their rows
   std::uint64_t errors = 0;
   std::uint64_t warnings = 0;
   std::uint64_t not_kept = 0;
+  std::uint64_t unrouted = 0;
+  std::uint64_t routed = 0;
   std::vector<LineContext::Pending> kept;
   std::optional<LineContext::Pending> first_error; ///< kept even past the cap, for --strict
+  /// Line numbers: the chunk's first line, when known (sequential chunks; 0: from the chunks
+  /// before), or each line's own (framed records).
+  std::uint64_t first_line = 0;
+  std::vector<std::uint64_t> line_numbers;
+  /// Errors of the framing or the file as a whole (line 0: no line).
+  std::vector<std::pair<std::uint64_t, std::string>> file_errors;
 };
 
 } // namespace
@@ -102,13 +114,16 @@ class ChunkWork {
 public:
   /// `sieved`: the calling thread's reused space for the sieve's answer.
   static ChunkResult run(const char *begin, const char *end, bool first_in_file,
-                         LineWorker &worker, SievedLines &sieved) {
+                         const RecordPlace &place, LineWorker &worker,
+                         SievedLines &sieved) {
     ChunkResult result;
     LineContext context;
+    context.place_ = &place;
     if (first_in_file && end - begin >= 3 && std::memcmp(begin, BOM, 3) == 0) {
       begin += 3;
     }
-    if (const RawPrefilter *sieve = worker.sieve()) {
+    const RawPrefilter *sieve = place.keyed ? worker.sieve() : nullptr;
+    if (sieve != nullptr) {
       sieve->sieve(begin, end, sieved);
     } else {
       split_lines(begin, end, sieved, [](std::string_view) { return true; });
@@ -122,10 +137,14 @@ public:
       worker.on_line(line, context);
     }
     result.lines = sieved.lines;
-    result.rows = sieved.lines - sieved.blank;
+    result.rows = static_cast<std::uint64_t>(
+        std::max<std::int64_t>(0, static_cast<std::int64_t>(sieved.lines - sieved.blank) +
+                                      context.row_adjust_));
     result.errors = context.errors_;
     result.warnings = context.warnings_;
     result.not_kept = context.not_kept_;
+    result.unrouted = context.unrouted_;
+    result.routed = context.routed_;
     result.kept = std::move(context.kept_);
     result.first_error = std::move(context.first_error_);
     return result;
@@ -135,30 +154,36 @@ public:
 namespace {
 
 /// An open input file, read with pread(2) by any thread.
-struct InputFile {
-  std::string path;
+struct PlainFile {
+  std::string label;
   int fd = -1;
   std::uint64_t size = 0;
 
-  explicit InputFile(std::string file_path) : path(std::move(file_path)) {
+  PlainFile(const std::string &path, std::string file_label) : label(std::move(file_label)) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw Error(fmt::format("{}: cannot open: {}", label, std::strerror(errno)));
+    }
     struct stat info {};
-    if (fd < 0 || ::fstat(fd, &info) != 0) {
-      throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    if (::fstat(fd, &info) != 0) {
+      const int saved = errno;
+      ::close(fd);
+      throw Error(fmt::format("{}: cannot open: {}", label, std::strerror(saved)));
     }
     if (S_ISDIR(info.st_mode)) {
-      throw Error(fmt::format("{}: cannot read: is a directory", path));
+      ::close(fd);
+      throw Error(fmt::format("{}: cannot read: is a directory", label));
     }
     size = static_cast<std::uint64_t>(info.st_size);
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
-  ~InputFile() {
+  ~PlainFile() {
     if (fd >= 0) {
       ::close(fd);
     }
   }
-  InputFile(const InputFile &) = delete;
-  InputFile &operator=(const InputFile &) = delete;
+  PlainFile(const PlainFile &) = delete;
+  PlainFile &operator=(const PlainFile &) = delete;
 
   /// Appends bytes [offset, offset + count) (clipped at the end of the file) to `buffer`.
   void read_into(Buffer &buffer, std::uint64_t offset, std::uint64_t count) const {
@@ -172,7 +197,7 @@ struct InputFile {
         continue;
       }
       if (got <= 0) {
-        throw Error(fmt::format("{}: cannot read: {}", path,
+        throw Error(fmt::format("{}: cannot read: {}", label,
                                 got == 0 ? "file shrank while reading" : std::strerror(errno)));
       }
       buffer.size += static_cast<std::size_t>(got);
@@ -184,17 +209,11 @@ struct InputFile {
 /// Bytes read at a time past a chunk's end to finish its last line: most lines are shorter.
 constexpr std::uint64_t READ_ON = std::uint64_t{16} * 1024;
 
-/// Chunk `index` of a file: the lines that start in [index * size, (index + 1) * size).
-struct ChunkRef {
-  std::size_t file;
-  std::size_t index;
-};
-
 /// Reads chunk `index` of `file` into `buffer` and returns the buffer range of its whole lines.
 /// A line belongs to the chunk its first byte lies in, so a chunk reads one byte before its range
 /// (a line starts at its first byte only if that byte follows a newline) and reads past its end
 /// to finish its last line.
-std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint64_t chunk_size,
+std::pair<std::size_t, std::size_t> read_chunk(const PlainFile &file, std::uint64_t chunk_size,
                                                std::size_t index, Buffer &buffer) {
   const std::uint64_t begin = index * chunk_size;
   const std::uint64_t end = std::min(file.size, begin + chunk_size);
@@ -230,176 +249,641 @@ std::pair<std::size_t, std::size_t> read_chunk(const InputFile &file, std::uint6
   return {first, buffer.size};
 }
 
-/// The scan's totals, folded from the chunks' results in chunk order as they arrive. A result
-/// that arrives before an earlier chunk's waits for it; chunks are taken in order, so at most
-/// about one per thread waits, and memory does not grow with the input. Line numbers are
-/// resolved as results are folded (a file's first line + the lines of its earlier chunks).
+/// The scan's totals, folded from the chunks' results per file in chunk order as they arrive.
+/// A result that arrives before an earlier chunk of its file waits for it; chunks are taken in
+/// order, so at most about one per thread waits, and memory does not grow with the input. Line
+/// numbers of positional chunks are resolved as results are folded (a file's first line + the
+/// lines of its earlier chunks). Files (and archive members) are registered as they are met.
 class ResultBook {
 public:
-  ResultBook(const std::vector<std::string> &files, bool strict)
-      : files_(files), strict_(strict), first_line_(files.size(), 1), per_file_(files.size()) {
-    stats_.files = files.size();
-  }
+  explicit ResultBook(bool strict) : strict_(strict) {}
 
-  /// The result of chunk number `chunk` (in scan order), which belongs to `file`.
-  void add(std::size_t chunk, std::size_t file, ChunkResult result) {
+  /// A new file (or member) labelled `label`; its diagnostics are dropped unless `report`.
+  /// `placed`: its records all belong to the table.
+  std::size_t add_file(std::string label, bool report, bool placed) {
     std::lock_guard lock(mutex_);
-    any_error_ = any_error_ || result.errors > 0;
-    waiting_.emplace(chunk, std::make_pair(file, std::move(result)));
-    for (auto next = waiting_.begin(); next != waiting_.end() && next->first == folded_;
-         next = waiting_.begin()) {
-      fold(next->second.first, next->second.second);
-      waiting_.erase(next);
-      ++folded_;
+    (placed ? stats_.inputs : stats_.other_inputs) += 1;
+    ++files_read_;
+    File &file = files_.emplace_back();
+    file.label = std::move(label);
+    file.report = report;
+    return files_.size() - 1;
+  }
+  /// An archive member that its path places in another table.
+  void member_elsewhere() {
+    std::lock_guard lock(mutex_);
+    ++stats_.other_inputs;
+  }
+  /// A file read for its records after all is not: it has no table (D24).
+  void not_read(std::size_t file) {
+    std::lock_guard lock(mutex_);
+    --stats_.other_inputs;
+    --files_read_;
+    (void)file;
+  }
+  /// A message about a file as a whole: a warning (`error` false) or a data error.
+  void file_message(std::size_t file, std::string message, bool error) {
+    std::lock_guard lock(mutex_);
+    File &f = files_[file];
+    if (!f.report) {
+      return;
+    }
+    if (error) {
+      any_error_ = true;
+      ++stats_.rows_skipped;
+      record_strict(f, 0, message);
+      show(f, Diagnostic{Severity::error, f.label, 0, 0, std::move(message)});
+    } else {
+      stats_.notes.push_back(fmt::format("{}: {}", f.label, message));
+    }
+  }
+  /// The result of chunk number `chunk` of `file`.
+  void add(std::size_t file, std::size_t chunk, ChunkResult result) {
+    std::lock_guard lock(mutex_);
+    File &f = files_[file];
+    any_error_ = any_error_ || (f.report && (result.errors > 0 || !result.file_errors.empty()));
+    f.waiting.emplace(chunk, std::move(result));
+    for (auto next = f.waiting.begin(); next != f.waiting.end() && next->first == f.folded;
+         next = f.waiting.begin()) {
+      fold(f, next->second);
+      f.waiting.erase(next);
+      ++f.folded;
     }
   }
   bool any_error() {
     std::lock_guard lock(mutex_);
     return any_error_;
   }
-  /// Once every chunk is added. Under strict, throws Error for the first malformed line in file
+  /// Once every chunk is added. Under strict, throws Error for the first data error in file
   /// and line order.
   LoadStats totals() {
-    if (strict_error_) {
-      throw Error(*strict_error_);
-    }
-    for (auto &diagnostics : per_file_) {
-      if (!diagnostics.shown.empty()) {
-        stats_.diagnostics.push_back(std::move(diagnostics));
+    if (strict_) {
+      for (const File &f : files_) {
+        if (f.strict_error) {
+          throw Error(*f.strict_error);
+        }
       }
     }
+    for (File &f : files_) {
+      if (f.report && f.unrouted > 0) {
+        stats_.notes.push_back(fmt::format(
+            "{}: {} record{} naming none of the four tables (by Type, TableName or category) "
+            "skipped",
+            f.label, f.unrouted, f.unrouted == 1 ? "" : "s"));
+      }
+      if (!f.diagnostics.shown.empty()) {
+        f.diagnostics.file = f.label;
+        stats_.diagnostics.push_back(std::move(f.diagnostics));
+      }
+    }
+    stats_.files = files_read_;
     return std::move(stats_);
   }
 
 private:
-  void fold(std::size_t file, ChunkResult &result) {
-    FileDiagnostics &diagnostics = per_file_[file];
-    diagnostics.file = files_[file];
-    const auto place = [&](Diagnostic &diagnostic, std::uint64_t line_in_chunk) {
-      diagnostic.file = files_[file];
-      diagnostic.line = first_line_[file] + line_in_chunk;
+  struct File {
+    std::string label;
+    bool report = true;
+    std::size_t folded = 0; ///< chunks folded so far: the next one to fold
+    std::map<std::size_t, ChunkResult> waiting;
+    std::uint64_t first_line = 1;
+    std::uint64_t unrouted = 0;
+    FileDiagnostics diagnostics;
+    std::optional<std::string> strict_error;
+  };
+
+  void show(File &f, Diagnostic diagnostic) {
+    if (f.diagnostics.shown.size() < DIAGNOSTICS_PER_FILE) {
+      f.diagnostics.shown.push_back(std::move(diagnostic));
+    } else {
+      ++f.diagnostics.not_shown;
+    }
+  }
+  void record_strict(File &f, std::uint64_t line, const std::string &message) {
+    if (strict_ && !f.strict_error) {
+      f.strict_error = format_diagnostic(Diagnostic{Severity::error, f.label, line, 0, message});
+    }
+  }
+
+  void fold(File &f, ChunkResult &result) {
+    const std::uint64_t base = result.first_line > 0 ? result.first_line : f.first_line;
+    const auto line_of = [&](std::uint64_t line_in_chunk) {
+      return result.line_numbers.empty() ? base + line_in_chunk
+                                         : result.line_numbers[line_in_chunk];
     };
-    if (strict_ && !strict_error_ && result.first_error) {
-      place(result.first_error->diagnostic, result.first_error->line_in_chunk);
-      strict_error_ = format_diagnostic(result.first_error->diagnostic);
+    f.first_line = base + result.lines;
+    stats_.rows_read += result.rows;
+    stats_.inputs += result.routed;
+    if (!f.report) {
+      return;
+    }
+    // Framing errors and line errors interleave in line order.
+    std::vector<Diagnostic> found;
+    for (auto &[line, message] : result.file_errors) {
+      found.push_back(Diagnostic{Severity::error, f.label, line, 0, std::move(message)});
     }
     for (auto &pending : result.kept) {
-      place(pending.diagnostic, pending.line_in_chunk);
-      if (diagnostics.shown.size() < DIAGNOSTICS_PER_FILE) {
-        diagnostics.shown.push_back(std::move(pending.diagnostic));
-      } else {
-        ++diagnostics.not_shown;
+      pending.diagnostic.file = f.label;
+      pending.diagnostic.line = line_of(pending.line_in_chunk);
+      found.push_back(std::move(pending.diagnostic));
+    }
+    if (!result.file_errors.empty()) {
+      std::stable_sort(found.begin(), found.end(), [](const Diagnostic &a, const Diagnostic &b) {
+        return (a.line == 0 ? UINT64_MAX : a.line) < (b.line == 0 ? UINT64_MAX : b.line);
+      });
+    }
+    if (strict_ && !f.strict_error) {
+      std::optional<Diagnostic> first;
+      if (result.first_error) {
+        first = result.first_error->diagnostic;
+        first->file = f.label;
+        first->line = line_of(result.first_error->line_in_chunk);
+      }
+      for (const auto &d : found) {
+        if (d.severity == Severity::error &&
+            (!first || (d.line != 0 && (first->line == 0 || d.line < first->line)))) {
+          first = d;
+        }
+      }
+      if (first) {
+        f.strict_error = format_diagnostic(*first);
       }
     }
-    diagnostics.not_shown += result.not_kept;
-    first_line_[file] += result.lines;
-    stats_.rows_read += result.rows;
-    stats_.rows_skipped += result.errors;
+    for (Diagnostic &d : found) {
+      show(f, std::move(d));
+    }
+    f.diagnostics.not_shown += result.not_kept;
+    f.unrouted += result.unrouted;
+    stats_.rows_read += result.file_errors.size();
+    stats_.rows_skipped += result.errors + result.file_errors.size();
     stats_.warnings += result.warnings;
   }
 
   std::mutex mutex_;
-  bool any_error_ = false;
-  const std::vector<std::string> &files_;
   bool strict_;
-  std::size_t folded_ = 0; ///< chunks folded so far: the next one to fold
-  std::map<std::size_t, std::pair<std::size_t, ChunkResult>> waiting_;
-  std::vector<std::uint64_t> first_line_;
-  std::vector<FileDiagnostics> per_file_;
+  bool any_error_ = false;
+  std::deque<File> files_;
+  std::size_t files_read_ = 0;
   LoadStats stats_;
-  std::optional<std::string> strict_error_;
+};
+
+/// A unit of work for any worker.
+struct Task {
+  enum class Kind { positional, batch } kind = Kind::batch;
+  std::size_t file = 0;  ///< in the ResultBook
+  std::size_t chunk = 0; ///< within the file
+  RecordPlace place;
+  std::shared_ptr<PlainFile> plain; ///< positional
+  std::uint64_t chunk_size = 0;     ///< positional
+  RecordBatch batch;                ///< batch
+};
+
+/// Whether a first record says the sieve cannot be used on its file (positional rows: the
+/// key test needs `"key":`), and whether an unplaced file is read at all (D24).
+struct FirstRecord {
+  bool readable_unplaced = false;
+  bool sieve = true;
+};
+
+FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
+                                  const std::vector<std::string> &csv_columns) {
+  FirstRecord first;
+  if (framing == Framing::csv) {
+    first.readable_unplaced =
+        std::any_of(csv_columns.begin(), csv_columns.end(),
+                    [](const std::string &c) { return c == "Type" || c == "TableName"; });
+    return first;
+  }
+  std::string_view text(batch.text);
+  while (!text.empty()) {
+    const std::size_t newline = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(std::min(newline + 1, text.size()));
+    if (is_blank_line(line)) {
+      continue;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element value;
+    if (parser.parse(line).get(value)) {
+      return first;
+    }
+    if (value.is_array()) {
+      first.readable_unplaced = true;
+      return first;
+    }
+    if (!value.is_object()) {
+      return first;
+    }
+    bool category = false;
+    bool properties = false;
+    bool schema = false;
+    bool results = false;
+    for (const auto field : value.get_object().value_unsafe()) {
+      const std::string_view key = field.key;
+      if (key == "tables" && field.value.is_array()) {
+        first.readable_unplaced = true;
+        first.sieve = false;
+      } else if (key == "records" && field.value.is_array()) {
+        first.readable_unplaced = true;
+      } else if (key == "category" && field.value.is_string()) {
+        category = true;
+      } else if (key == "properties" && field.value.is_object()) {
+        properties = true;
+      } else if ((key == "Schema" || key == "schema") && field.value.is_array()) {
+        schema = true;
+      } else if ((key == "Results" || key == "results") && field.value.is_array()) {
+        results = true;
+      }
+    }
+    first.readable_unplaced |= (category && properties) || (schema && results);
+    return first;
+  }
+  return first;
+}
+
+/// The no-table warning of D24.
+constexpr const char *NO_TABLE =
+    "no table: name it after its table (or put it in a folder named after one), or use "
+    "--alerts, --cloud-app-events, --device-file-events or --device-events";
+
+/// The table a member's own name or folders give (D37), before the archive's folders.
+std::optional<SourceTable> member_table(const std::string &member_path,
+                                        std::optional<SourceTable> archive_folder) {
+  const std::size_t slash = member_path.rfind('/');
+  const std::string name = slash == std::string::npos ? member_path : member_path.substr(slash + 1);
+  if (const auto table = table_for_file_name(name)) {
+    return table;
+  }
+  for (std::size_t end = slash; end != std::string::npos && end > 0;) {
+    const std::size_t begin = member_path.rfind('/', end - 1);
+    const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
+    if (const auto table = table_for_folder_name(member_path.substr(from, end - from))) {
+      return table;
+    }
+    end = begin;
+  }
+  return archive_folder;
+}
+
+/// Runs the scan: the work queue, producers and folding.
+class Scan {
+public:
+  Scan(SourceTable table, const std::vector<ScanSource> &sources, const ScanOptions &options,
+       std::size_t workers)
+      : table_(table), sources_(sources), options_(options), book_(options.strict) {
+    std::uint64_t bytes = 0;
+    for (const ScanSource &source : sources) {
+      bytes += source.file->size;
+    }
+    bytes_ = bytes;
+    // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
+    // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is
+    // reached at 32 chunks per thread (128 MiB for two threads at the default 2 MiB). Sizes are
+    // powers of two, so that a pooled buffer grows at most a few times over the four tables'
+    // scans.
+    chunk_size_ = std::clamp<std::uint64_t>(
+        std::bit_floor(bytes / (32 * std::max<std::size_t>(1, workers))),
+        std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
+        std::max<std::uint64_t>(options.chunk_size, 64));
+    queue_limit_ = 2 * workers;
+  }
+
+  void work(LineWorker &worker) {
+    Pooled<Buffer> buffer; // the pages the previous table's scan touched
+    buffer->size = 0;
+    SievedLines sieved;
+    try {
+      for (;;) {
+        if (options_.strict && book_.any_error()) {
+          stop();
+        }
+        if (auto task = pop(false)) {
+          run(*task, worker, *buffer, sieved);
+          continue;
+        }
+        const std::size_t s = next_source_++;
+        if (s < sources_.size()) {
+          plan(sources_[s], worker, *buffer, sieved);
+          continue;
+        }
+        if (auto task = pop(true)) {
+          run(*task, worker, *buffer, sieved);
+          continue;
+        }
+        break;
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      failure_ = failure_ ? failure_ : std::current_exception();
+      stopped_ = true;
+      next_source_ = sources_.size();
+      ready_.clear();
+      wake_.notify_all();
+    }
+  }
+
+  LoadStats finish() {
+    if (failure_) {
+      std::rethrow_exception(failure_);
+    }
+    LoadStats stats = book_.totals();
+    stats.bytes = bytes_;
+    stats.scanned = true;
+    return stats;
+  }
+
+private:
+  /// A task from the queue. `wait`: when the queue is empty, wait while producers are busy.
+  std::optional<Task> pop(bool wait) {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (!ready_.empty()) {
+        Task task = std::move(ready_.front());
+        ready_.pop_front();
+        if (task.kind == Task::Kind::batch) {
+          --batches_;
+        }
+        return task;
+      }
+      if (!wait || producers_ == 0 || stopped_) {
+        return std::nullopt;
+      }
+      wake_.wait(lock);
+    }
+  }
+
+  void push(Task task) {
+    std::lock_guard lock(mutex_);
+    if (stopped_) {
+      return;
+    }
+    if (task.kind == Task::Kind::batch) {
+      ++batches_;
+    }
+    ready_.push_back(std::move(task));
+    wake_.notify_one();
+  }
+
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    next_source_ = sources_.size();
+    ready_.clear();
+    wake_.notify_all();
+  }
+
+  bool stopped() {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
+
+  void run(Task &task, LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+    if (task.kind == Task::Kind::positional) {
+      const auto [first, last] = read_chunk(*task.plain, task.chunk_size, task.chunk, buffer);
+      buffer.clear_padding_at(last);
+      book_.add(task.file, task.chunk,
+                ChunkWork::run(buffer.data() + first, buffer.data() + last, task.chunk == 0,
+                               task.place, worker, sieved));
+      return;
+    }
+    RecordBatch &batch = task.batch;
+    buffer.size = 0;
+    buffer.reserve(batch.text.size());
+    std::memcpy(buffer.data(), batch.text.data(), batch.text.size());
+    buffer.clear_padding_at(batch.text.size());
+    ChunkResult result =
+        ChunkWork::run(buffer.data(), buffer.data() + batch.text.size(), false, task.place,
+                       worker, sieved);
+    result.first_line = batch.first_line;
+    result.line_numbers = std::move(batch.line_numbers);
+    result.file_errors = std::move(batch.errors);
+    book_.add(task.file, task.chunk, std::move(result));
+  }
+
+  /// Opens a source and turns it into tasks: positional chunks, or batches it produces itself.
+  void plan(const ScanSource &source, LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+    const InputFile &file = *source.file;
+    auto plain = std::make_shared<PlainFile>(file.path, file.label);
+    OpenedContent content = open_content(open_fd_stream(plain->fd, file.label));
+    const bool whole_table = source.placed;
+    if (content.kind == ContentKind::zip || content.kind == ContentKind::tar) {
+      // D37: an archive placed by its option or name puts every member in the table; one
+      // placed by a folder only, or not at all, places each member by its own path first.
+      const bool by_archive = whole_table && (file.placed_by == PlacedBy::option ||
+                                              file.placed_by == PlacedBy::name);
+      read_archive(source, std::move(content), by_archive, worker, buffer, sieved);
+      return;
+    }
+    if (!whole_table && file.placed_by == PlacedBy::folder) {
+      return; // not an archive: its folder placed it in another table
+    }
+    const std::size_t id = book_.add_file(file.label, source.report, whole_table);
+    read_text(id, std::move(content), plain, whole_table, worker, buffer, sieved,
+              file.force_json_lines);
+  }
+
+  void read_archive(const ScanSource &source, OpenedContent content, bool by_archive,
+                    LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+    const InputFile &file = *source.file;
+    ArchiveReader archive(std::move(content.stream), content.kind == ContentKind::zip);
+    ArchiveReader::Member member;
+    while (!stopped() && archive.next(member)) {
+      bool placed = by_archive;
+      if (!by_archive) {
+        const auto table = member_table(member.path, file.folder_table);
+        if (table && *table != table_) {
+          book_.member_elsewhere();
+          continue;
+        }
+        placed = table.has_value();
+      }
+      // A member read by every table's scan reports in the first of them, as a file does.
+      const bool report = placed || source.report;
+      const std::size_t id = book_.add_file(file.label + "/" + member.path, report, placed);
+      if (!member.error.empty()) {
+        book_.file_message(id, member.error, true);
+        continue;
+      }
+      OpenedContent inner = open_content(archive.open_member());
+      if (inner.kind == ContentKind::zip || inner.kind == ContentKind::tar) {
+        book_.file_message(id, "nested archive is not read", true);
+        continue;
+      }
+      read_text(id, std::move(inner), nullptr, placed, worker, buffer, sieved);
+    }
+    if (!archive.fault().empty()) {
+      // D35: one data error naming the archive; the members read before the fault are kept.
+      const std::size_t id = book_.add_file(file.label, source.report, false);
+      book_.not_read(id);
+      book_.file_message(id, fmt::format("damaged archive: {}", archive.fault()), true);
+    }
+  }
+
+  /// Reads a file's or member's text (`plain`: a plain file that may be read positionally).
+  void read_text(std::size_t id, OpenedContent content, const std::shared_ptr<PlainFile> &plain,
+                 bool placed, LineWorker &worker, Buffer &buffer, SievedLines &sieved,
+                 bool force_json_lines = false) {
+    if (content.kind == ContentKind::unsupported) {
+      const bool avro = content.unsupported.starts_with("an Avro");
+      book_.file_message(id, fmt::format("{} is not read", content.unsupported),
+                         placed || !avro);
+      return;
+    }
+    const bool may_be_positional = plain && content.compression == Compression::none &&
+                                   !content.utf16 && plain->size > 4 * chunk_size_;
+    RecordFramer framer(std::move(content.stream), options_.max_record_size, force_json_lines);
+    Task first;
+    first.file = id;
+    first.place = RecordPlace{table_, placed};
+    first.batch.first_line = 1;
+    const bool more = framer.next(first.batch, may_be_positional ? 64 * 1024 : chunk_size_);
+    const FirstRecord kind = classify_first_record(first.batch, framer.framing(), framer.csv_columns());
+    if (!placed && !kind.readable_unplaced) {
+      book_.not_read(id);
+      book_.file_message(id, NO_TABLE, false);
+      return;
+    }
+    first.place.keyed = kind.sieve;
+    first.place.arrays_are_documents = framer.framing() != Framing::json_lines;
+    if (may_be_positional && framer.framing() == Framing::json_lines) {
+      const std::uint64_t chunks = (plain->size + chunk_size_ - 1) / chunk_size_;
+      for (std::size_t c = 1; c < chunks; ++c) {
+        Task task;
+        task.kind = Task::Kind::positional;
+        task.file = id;
+        task.chunk = c;
+        task.place = first.place;
+        task.plain = plain;
+        task.chunk_size = chunk_size_;
+        push(std::move(task));
+      }
+      first.kind = Task::Kind::positional;
+      first.chunk = 0;
+      first.plain = plain;
+      first.chunk_size = chunk_size_;
+      first.batch = RecordBatch{};
+      run(first, worker, buffer, sieved);
+      return;
+    }
+    produce(framer, std::move(first), more, worker, buffer, sieved);
+  }
+
+  /// Frames a sequential source into batches for any worker; runs batches itself when the
+  /// others fall behind.
+  void produce(RecordFramer &framer, Task first, bool more, LineWorker &worker, Buffer &buffer,
+               SievedLines &sieved) {
+    {
+      std::lock_guard lock(mutex_);
+      ++producers_;
+    }
+    struct Done {
+      Scan &scan;
+      ~Done() {
+        std::lock_guard lock(scan.mutex_);
+        --scan.producers_;
+        scan.wake_.notify_all();
+      }
+    } done{*this};
+    std::size_t chunk = 0;
+    Task task = std::move(first);
+    for (;;) {
+      task.chunk = chunk++;
+      Task next_task;
+      next_task.file = task.file;
+      next_task.place = task.place;
+      push(std::move(task));
+      if (!more || stopped()) {
+        break;
+      }
+      while (queued_batches() > queue_limit_) {
+        if (auto own = pop(false)) {
+          run(*own, worker, buffer, sieved);
+        }
+      }
+      task = std::move(next_task);
+      more = framer.next(task.batch, chunk_size_);
+      if (!more && task.batch.text.empty() && task.batch.errors.empty()) {
+        break;
+      }
+    }
+  }
+
+  std::size_t queued_batches() {
+    std::lock_guard lock(mutex_);
+    return batches_;
+  }
+
+  SourceTable table_;
+  const std::vector<ScanSource> &sources_;
+  const ScanOptions &options_;
+  ResultBook book_;
+  std::uint64_t bytes_ = 0;
+  std::uint64_t chunk_size_ = 0;
+  std::size_t queue_limit_ = 2;
+  std::atomic<std::size_t> next_source_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Task> ready_;
+  std::size_t batches_ = 0;
+  std::size_t producers_ = 0;
+  bool stopped_ = false;
+  std::exception_ptr failure_;
 };
 
 } // namespace
 
-unsigned scan_threads(const std::vector<std::string> &files, const ScanOptions &options) {
+unsigned scan_threads(const std::vector<ScanSource> &sources, const ScanOptions &options) {
   const unsigned most = std::max(1u, options.threads);
   if (options.min_bytes_per_thread == 0) {
     return most;
   }
   std::uint64_t bytes = 0;
-  for (const std::string &path : files) {
-    std::error_code error;
-    const std::uint64_t size = std::filesystem::file_size(path, error);
-    bytes += error ? 0 : size;
+  for (const ScanSource &source : sources) {
+    bytes += source.file->size;
   }
   return static_cast<unsigned>(
       std::clamp<std::uint64_t>(bytes / options.min_bytes_per_thread, 1, most));
 }
 
-LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
-                     const std::vector<LineWorker *> &workers) {
-  std::vector<std::unique_ptr<InputFile>> inputs;
-  std::uint64_t bytes = 0;
-  for (const std::string &path : files) {
-    inputs.push_back(std::make_unique<InputFile>(path));
-    bytes += inputs.back()->size;
-  }
-  // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
-  // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is reached
-  // at 32 chunks per thread (128 MiB for two threads at the default 2 MiB). Sizes are powers of
-  // two, so that a pooled buffer grows at most a few times over the four tables' scans.
-  const std::uint64_t chunk_size = std::clamp<std::uint64_t>(
-      std::bit_floor(bytes / (32 * std::max<std::size_t>(1, workers.size()))),
-      std::min<std::uint64_t>(std::uint64_t{64} * 1024, options.chunk_size),
-      std::max<std::uint64_t>(options.chunk_size, 64));
-  // Chunk numbers run over all files in order; chunk_ends[f] is one past file f's last.
-  std::vector<std::size_t> chunk_ends;
-  for (const auto &input : inputs) {
-    const std::size_t previous = chunk_ends.empty() ? 0 : chunk_ends.back();
-    chunk_ends.push_back(previous + static_cast<std::size_t>((input->size + chunk_size - 1) / chunk_size));
-  }
-  const std::size_t chunk_count = chunk_ends.empty() ? 0 : chunk_ends.back();
-  const auto chunk_ref = [&](std::size_t chunk) {
-    const auto file = static_cast<std::size_t>(
-        std::upper_bound(chunk_ends.begin(), chunk_ends.end(), chunk) - chunk_ends.begin());
-    return ChunkRef{file, chunk - (file == 0 ? 0 : chunk_ends[file - 1])};
-  };
-  // Workers take chunks in order; each reads (pread) and parses its own, so the copy out of the
-  // page cache is spread over the threads too. Under --strict a worker stops taking chunks once
-  // an error is known: every chunk before the failing one was already taken and completes.
-  ResultBook book(files, options.strict);
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  const auto work = [&](LineWorker &worker) {
-    Pooled<Buffer> buffer; // the pages the previous table's scan touched
-    buffer->size = 0;
-    SievedLines sieved;
-    try {
-      for (std::size_t c = next++; c < chunk_count; c = next++) {
-        if (options.strict && book.any_error()) {
-          break;
-        }
-        const ChunkRef chunk = chunk_ref(c);
-        const auto [first, last] =
-            read_chunk(*inputs[chunk.file], chunk_size, chunk.index, *buffer);
-        buffer->clear_padding_at(last);
-        book.add(c, chunk.file,
-                 ChunkWork::run(buffer->data() + first, buffer->data() + last, chunk.index == 0,
-                                worker, sieved));
-      }
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      failure = failure ? failure : std::current_exception();
-      next = chunk_count; // stop the other workers
-    }
-  };
+LoadStats scan_sources(SourceTable table, const std::vector<ScanSource> &sources,
+                       const ScanOptions &options, const std::vector<LineWorker *> &workers) {
+  Scan scan(table, sources, options, workers.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    threads.emplace_back([&work, worker = workers[i]] { work(*worker); });
+    threads.emplace_back([&scan, worker = workers[i]] { scan.work(*worker); });
   }
-  work(*workers.front());
+  scan.work(*workers.front());
   for (auto &thread : threads) {
     thread.join();
   }
-  if (failure) {
-    std::rethrow_exception(failure);
+  return scan.finish();
+}
+
+LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
+                     const std::vector<LineWorker *> &workers) {
+  const PlacedFiles placed(files);
+  return scan_sources(SourceTable::security_alert, placed.sources, options, workers);
+}
+
+} // namespace usbexfil
+
+namespace usbexfil {
+
+PlacedFiles::PlacedFiles(const std::vector<std::string> &paths) {
+  for (const std::string &path : paths) {
+    InputFile file;
+    file.path = path;
+    file.label = path;
+    file.placed_by = PlacedBy::option;
+    file.force_json_lines = true;
+    std::error_code error;
+    file.size = std::filesystem::file_size(path, error);
+    file.size = error ? 0 : file.size;
+    files.push_back(std::move(file));
   }
-  LoadStats stats = book.totals();
-  stats.bytes = bytes;
-  stats.scanned = true;
-  return stats;
+  for (const InputFile &file : files) {
+    sources.push_back(ScanSource{&file, true, true});
+  }
 }
 
 } // namespace usbexfil

@@ -1,12 +1,20 @@
-// Reads files as JSON lines in large chunks and hands each non-blank line to a worker.
+// Reads a table's sources in large chunks of record lines and hands each non-blank line to a
+// worker.
 //
-// A chunk is `chunk_size` bytes of a file and owns the lines whose first byte lies in it. Each
-// worker reads its chunks itself (pread) into a reused buffer with LINE_PADDING readable bytes
-// after the content, so a line can be parsed in place. Chunks are taken in order but finish in
-// any order; line numbers are resolved afterwards from per-chunk line counts, so diagnostics
-// name the right line whatever the interleaving.
+// Two kinds of chunk. A plain JSON-lines file (no compression, no UTF-16, larger than a few
+// chunks) is read *positionally*: a chunk is `chunk_size` bytes of it and owns the lines whose
+// first byte lies in it, and each worker reads its chunks itself (pread) into a reused buffer
+// with LINE_PADDING readable bytes after the content, so a line can be parsed in place. Every
+// other source (compressed, archived, UTF-16, a JSON sequence, CSV, a small file) is read
+// *sequentially* by one worker, its producer, which frames it into batches of record lines
+// (record_stream.hpp) that any idle worker takes; a producer that gets ahead of the others
+// processes its own batches, so memory stays at a few batches per thread.
+//
+// Chunks finish in any order; results are folded per file in chunk order, so diagnostics name
+// the right line whatever the interleaving.
 #pragma once
 
+#include "usbexfil/load/inputs.hpp"
 #include "usbexfil/load/scan.hpp"
 
 #include <algorithm>
@@ -18,13 +26,35 @@
 
 namespace usbexfil {
 
+/// Where a source's records go in the scan of one table (inputs.md section 3).
+struct RecordPlace {
+  SourceTable table = SourceTable::security_alert; ///< the table scanned
+  /// Placed in `table` by its option, name or folder (D26, D37): every row is the table's.
+  /// Otherwise each row names its table (D22).
+  bool placed = true;
+  /// Its records spell every column as a `"key":` member, so the raw looks (prefilter.hpp) are
+  /// exact; false for positional rows (query API responses), which only the full parse reads.
+  bool keyed = true;
+  /// A record line holding an array is a document array (JSON sequences, CSV rows); in JSON
+  /// lines it is a data error (D11).
+  bool arrays_are_documents = true;
+};
+
 /// Where a worker reports on the line it is given; owned by the scanner, one per chunk.
 class LineContext {
 public:
-  /// The line is malformed and skipped. Call at most once per line.
+  /// The line (or one record or element of it) is malformed and skipped.
   void error(std::string message, std::uint64_t column = 0);
   /// A value of an unexpected type; the row is kept.
   void warning(std::string message, std::uint64_t column = 0);
+  /// Where the line's records go.
+  const RecordPlace &place() const { return *place_; }
+  /// The line held `count` rows (a container), not one.
+  void add_rows(std::size_t count) { row_adjust_ += static_cast<std::int64_t>(count) - 1; }
+  /// A row of an unplaced source names none of the four tables (D25).
+  void unrouted() { ++unrouted_; }
+  /// A row of an unplaced source names the scanned table (D22).
+  void routed() { ++routed_; }
 
   struct Pending {
     Diagnostic diagnostic; ///< file and line are filled in by the scanner
@@ -35,6 +65,10 @@ private:
   friend class ChunkWork;
   void add(Severity severity, std::string message, std::uint64_t column);
   std::uint64_t line_in_chunk_ = 0;
+  const RecordPlace *place_ = nullptr;
+  std::int64_t row_adjust_ = 0;
+  std::uint64_t unrouted_ = 0;
+  std::uint64_t routed_ = 0;
   std::uint64_t errors_ = 0;
   std::uint64_t warnings_ = 0;
   std::uint64_t not_kept_ = 0;
@@ -103,15 +137,25 @@ public:
   virtual const RawPrefilter *sieve() const { return nullptr; }
 };
 
-/// The threads a scan of `files` gets: `options.threads`, fewer for inputs smaller than
-/// `options.min_bytes_per_thread` per thread, at least one. Files that cannot be read count as
-/// empty (the scan reports them).
-unsigned scan_threads(const std::vector<std::string> &files, const ScanOptions &options);
+/// The threads a scan of `sources` gets: `options.threads`, fewer for inputs smaller than
+/// `options.min_bytes_per_thread` per thread, at least one.
+unsigned scan_threads(const std::vector<ScanSource> &sources, const ScanOptions &options);
 
-/// Scans `files` with one worker per thread (`workers.size()` threads) and returns the totals:
-/// bytes, rows read, errors, warnings and the capped diagnostics per file. Under
-/// `options.strict` the first malformed line (in file and line order) throws Error.
-/// Throws Error when a file cannot be opened or read.
+/// Scans `sources` for `table` with one worker per thread (`workers.size()` threads) and
+/// returns the totals: bytes, rows read, errors, warnings and the capped diagnostics per file.
+/// Under `options.strict` the first data error (in file and line order) throws Error. Throws
+/// Error when a file cannot be opened or read.
+LoadStats scan_sources(SourceTable table, const std::vector<ScanSource> &sources,
+                       const ScanOptions &options, const std::vector<LineWorker *> &workers);
+
+/// Plain files that all belong to one table, as scan sources (the loaders' file-list forms).
+struct PlacedFiles {
+  explicit PlacedFiles(const std::vector<std::string> &paths);
+  std::vector<InputFile> files;
+  std::vector<ScanSource> sources;
+};
+
+/// Scans plain files that all belong to the scanned table (tests, benchmarks).
 LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,
                      const std::vector<LineWorker *> &workers);
 

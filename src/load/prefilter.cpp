@@ -214,8 +214,17 @@ bool RawPrefilter::key_value_may_match(std::string_view line, std::size_t pos) c
   // Any place that merely looks like the key only adds a "maybe"; what must not be missed is
   // the real member, which always reads `"key"`, whitespace, `:`, whitespace, value.
   const std::string &name = key_->needles.front(); // with its closing quote
-  if (pos == 0 || line[pos - 1] != '"' || pos + name.size() > line.size() ||
-      line[pos + name.size() - 1] != '"' || !needle_at(line, pos, name)) {
+  if (pos == 0 || line[pos - 1] != '"' || pos + name.size() > line.size()) {
+    return false;
+  }
+  if (line[pos + name.size() - 1] != '"') {
+    // `"key_string"` / `"key_dynamic"` (union exports, inputs.md D29) stand in for an absent
+    // key: the full parse decides.
+    const std::string_view rest = line.substr(pos + name.size() - 1);
+    return line.compare(pos, name.size() - 1, name, 0, name.size() - 1) == 0 &&
+           (rest.starts_with("_string\"") || rest.starts_with("_dynamic\""));
+  }
+  if (!needle_at(line, pos, name)) {
     return false;
   }
   std::size_t at = skip_whitespace(line, pos + name.size());

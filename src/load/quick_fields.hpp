@@ -9,11 +9,13 @@
 
 #include "load/json_values.hpp"
 #include "load/pooled.hpp"
+#include "load/records.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -25,7 +27,10 @@ public:
   explicit QuickFields(const std::array<std::string_view, N> &names) : names_(names) {}
 
   /// Reads the named fields of a padded line; missing or null reads as "". The views are valid
-  /// until the next call. `unescape_keys`: the line may spell a key with `\u` escapes.
+  /// until the next call. `unescape_keys`: the line may spell a key with `\u` escapes. False
+  /// when the line is not a plain row this look can answer for: not an object, a container of
+  /// rows (records.hpp), or a value of an unexpected type. A column the row lacks is read from
+  /// its union aliases `<C>_string` / `<C>_dynamic` (inputs.md D29), as the full parse does.
   bool read(std::string_view line, std::array<std::string_view, N> &values,
             bool unescape_keys = false) {
     simdjson::ondemand::document document;
@@ -37,40 +42,68 @@ public:
       return false;
     }
     values.fill({});
+    std::array<bool, N> present{};
+    std::array<std::string_view, N> as_string{};
+    std::array<std::string_view, N> as_dynamic{};
     for (auto result : object) {
       simdjson::ondemand::field field;
       if (std::move(result).get(field)) {
         return false;
       }
-      std::size_t i = N;
+      std::string_view key;
       if (unescape_keys) {
-        std::string_view key;
         if (field.unescaped_key().get(key)) {
           return false;
         }
-        i = static_cast<std::size_t>(
-            std::find_if(names_.begin(), names_.end(),
-                         [&](std::string_view name) { return json::same_key(key, name); }) -
-            names_.begin());
       } else {
-        const simdjson::ondemand::raw_json_string key = field.key();
-        i = static_cast<std::size_t>(std::find_if(names_.begin(), names_.end(),
-                                                  [&](std::string_view name) {
-                                                    // The first byte first: most keys differ there
-                                                    // (names are not empty).
-                                                    return *key.raw() == name.front() &&
-                                                           key == name;
-                                                  }) -
-                                     names_.begin());
+        // Our names hold no quote or backslash, so the raw key up to the first quote equals a
+        // name only if the key is that name.
+        const char *raw = field.key().raw();
+        key = std::string_view(raw, static_cast<std::size_t>(std::strchr(raw, '"') - raw));
       }
-      if (i < N && !read_value(field.value(), values[i])) {
+      if (is_container_key(key)) {
         return false;
+      }
+      std::size_t i = index_of(key);
+      if (i < N) {
+        if (!read_value(field.value(), values[i])) {
+          return false;
+        }
+        present[i] = true;
+        continue;
+      }
+      const bool dynamic = key.ends_with("_dynamic");
+      i = alias_index(key);
+      if (i < N && !read_value(field.value(), dynamic ? as_dynamic[i] : as_string[i])) {
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      if (!present[i]) {
+        values[i] = !as_string[i].empty() ? as_string[i] : as_dynamic[i];
       }
     }
     return true;
   }
 
 private:
+  std::size_t index_of(std::string_view key) const {
+    return static_cast<std::size_t>(
+        std::find_if(names_.begin(), names_.end(),
+                     [&](std::string_view name) { return json::same_key(key, name); }) -
+        names_.begin());
+  }
+  /// The wanted column `key` is an alias of (`<C>_string`, `<C>_dynamic`), or N.
+  std::size_t alias_index(std::string_view key) const {
+    if (key.ends_with("_string")) {
+      return index_of(key.substr(0, key.size() - 7));
+    }
+    if (key.ends_with("_dynamic")) {
+      return index_of(key.substr(0, key.size() - 8));
+    }
+    return N;
+  }
+
   static bool read_value(simdjson::ondemand::value value, std::string_view &out) {
     simdjson::ondemand::json_type type;
     if (value.type().get(type)) {

@@ -18,10 +18,11 @@ public:
       : window_(window), rule_alerts_only_(rule_alerts_only) {}
 
   void on_line(std::string_view line, LineContext &context) override {
-    simdjson::dom::object row;
-    if (!parse_row(line, context, row)) {
-      return;
-    }
+    for_each_row(line, context, [&](simdjson::dom::object row) { on_row(row, context); });
+  }
+
+private:
+  void on_row(simdjson::dom::object row, LineContext &context) {
     const auto [time, name, status, entities] = PICKER.pick(row);
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
     if (!window_.contains(time_generated)) {
@@ -40,22 +41,28 @@ public:
         table_.pool.intern(value ? simdjson::to_string(*value) : std::string("null")));
   }
 
-private:
   static constexpr json::FieldPicker<4> PICKER{
-      std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES}};
+      std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES},
+      true};
   TimeWindow window_;
   bool rule_alerts_only_;
 };
 
 } // namespace
 
+SecurityAlertTable load_security_alerts(const std::vector<ScanSource> &sources,
+                                        const TimeWindow &window, const ScanOptions &options,
+                                        LoadStats &stats, bool rule_alerts_only) {
+  return load_table<SecurityAlertTable>(SourceTable::security_alert, sources, options, stats, [&] {
+    return std::make_unique<SecurityAlertWorker>(window, rule_alerts_only);
+  });
+}
+
 SecurityAlertTable load_security_alerts(const std::vector<std::string> &files,
                                         const TimeWindow &window, const ScanOptions &options,
                                         LoadStats &stats, bool rule_alerts_only) {
-  stats.table = "SecurityAlert";
-  return load_table<SecurityAlertTable>(files, options, stats, [&] {
-    return std::make_unique<SecurityAlertWorker>(window, rule_alerts_only);
-  });
+  const PlacedFiles placed(files);
+  return load_security_alerts(placed.sources, window, options, stats, rule_alerts_only);
 }
 
 } // namespace usbexfil

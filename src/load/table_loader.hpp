@@ -4,6 +4,7 @@
 
 #include "load/json_values.hpp"
 #include "load/line_scanner.hpp"
+#include "load/records.hpp"
 #include "usbexfil/table/source_tables.hpp"
 
 #include <fmt/format.h>
@@ -20,11 +21,15 @@ public:
   Table take() { return std::move(table_); }
 
 protected:
-  /// Parses a line in full (forgetting the previous row's texts); false if it is malformed, which
-  /// `context` then reports.
-  bool parse_row(std::string_view line, LineContext &context, simdjson::dom::object &row) {
-    texts_used_ = 0;
-    return parser_.parse(line, context, row);
+  /// Parses a line in full and calls `on_row(simdjson::dom::object)` for each of its rows that
+  /// belong to the table (records.hpp: a line may be a container of rows). Each row starts with
+  /// the previous row's texts forgotten; malformed records are reported to `context`.
+  template <class OnRow> void for_each_row(std::string_view line, LineContext &context,
+                                           OnRow &&on_row) {
+    records_.rows(line, context, [&](simdjson::dom::object row) {
+      texts_used_ = 0;
+      on_row(row);
+    });
   }
 
   /// A string column, valid until the next row (not yet in the pool: rows that a filter drops
@@ -65,7 +70,7 @@ protected:
     return time;
   }
 
-  json::RowParser parser_;
+  RecordExpander records_;
   json::DynamicReader dynamic_;
   Table table_;
 
@@ -82,20 +87,20 @@ private:
   std::size_t texts_used_ = 0;
 };
 
-/// Runs the scan with one worker per thread (made by `make()`) and merges their tables.
+/// Runs the scan of `table` with one worker per thread (made by `make()`) and merges their
+/// tables.
 template <class Table, class Make>
-Table load_table(const std::vector<std::string> &files, const ScanOptions &options,
-                 LoadStats &stats, Make make) {
+Table load_table(SourceTable table_id, const std::vector<ScanSource> &sources,
+                 const ScanOptions &options, LoadStats &stats, Make make) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::unique_ptr<TableWorker<Table>>> workers;
   std::vector<LineWorker *> pointers;
-  for (unsigned i = 0; i < scan_threads(files, options); ++i) {
+  for (unsigned i = 0; i < scan_threads(sources, options); ++i) {
     workers.push_back(make());
     pointers.push_back(workers.back().get());
   }
-  const std::string table_name = std::move(stats.table);
-  stats = scan_lines(files, options, pointers);
-  stats.table = table_name;
+  stats = scan_sources(table_id, sources, options, pointers);
+  stats.table = std::string(table_name(table_id));
   Table table = workers.front()->take(); // the others are appended: one copy fewer
   for (std::size_t i = 1; i < workers.size(); ++i) {
     append_table(table, workers[i]->take());

@@ -44,13 +44,13 @@ TEST(Cli, HelpAndVersionExitWithZero) {
 TEST(Cli, MissingOrEmptyDirIsAnError) {
   const CommandResult missing = run_usbexfil("run /nonexistent/export");
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.err, "usbexfil: error: /nonexistent/export: no such directory\n");
+  EXPECT_EQ(missing.err, "usbexfil: error: /nonexistent/export: no such file or directory\n");
   EXPECT_EQ(missing.out, "");
   TempDir empty;
   empty.write("notes.txt", "hello");
   const CommandResult none = run_usbexfil("run '" + empty.path().string() + "'");
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_TRUE(contains(none.err, "no SecurityAlert, CloudAppEvents")) << none.err;
+  EXPECT_TRUE(contains(none.err, "no input for any of the four tables")) << none.err;
 }
 
 TEST(Cli, StdoutCarriesFindingsOnlyAndStderrTheSummary) {

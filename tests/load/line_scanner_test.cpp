@@ -220,13 +220,13 @@ TEST(ScanThreads, OneThreadPerMinimumBytesCappedByTheOption) {
   ScanOptions options;
   options.threads = 4;
   options.min_bytes_per_thread = 1000;
-  EXPECT_EQ(scan_threads({a}, options), 3u);
-  EXPECT_EQ(scan_threads({a, b}, options), 4u); // 5 by size, capped at 4
-  EXPECT_EQ(scan_threads({dir.file("missing.jsonl")}, options), 1u);
+  EXPECT_EQ(scan_threads(PlacedFiles({a}).sources, options), 3u);
+  EXPECT_EQ(scan_threads(PlacedFiles({a, b}).sources, options), 4u); // 5 by size, capped at 4
+  EXPECT_EQ(scan_threads(PlacedFiles({dir.file("missing.jsonl")}).sources, options), 1u);
   options.min_bytes_per_thread = 1 << 20;
-  EXPECT_EQ(scan_threads({a, b}, options), 1u);
+  EXPECT_EQ(scan_threads(PlacedFiles({a, b}).sources, options), 1u);
   options.min_bytes_per_thread = 0; // every thread, whatever the size
-  EXPECT_EQ(scan_threads({a}, options), 4u);
+  EXPECT_EQ(scan_threads(PlacedFiles({a}).sources, options), 4u);
   options.threads = 0;
-  EXPECT_EQ(scan_threads({a}, options), 1u);
+  EXPECT_EQ(scan_threads(PlacedFiles({a}).sources, options), 1u);
 }

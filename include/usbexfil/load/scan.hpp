@@ -20,6 +20,9 @@ struct ScanOptions {
   std::size_t chunk_size = 2 << 20; ///< bytes read at once; a chunk ends on a line end
   bool strict = false;              ///< the first malformed line throws Error
   bool validate_all_lines = false;  ///< parse lines the cheap pre-filter would reject
+  /// Bytes one record (a line, a value of a JSON sequence, a CSV record) may have; a longer one
+  /// is a data error and skipped, so that one giant record costs bounded memory.
+  std::size_t max_record_size = std::size_t{256} << 20;
 };
 
 /// The `[from, to)` window on TimeGenerated; a null bound is open.
@@ -42,15 +45,23 @@ struct TimeWindow {
 /// What a table scan read, kept and skipped.
 struct LoadStats {
   std::string table;
-  std::size_t files = 0;
+  std::size_t files = 0;  ///< files and archive members read
+  /// Files and members placed in the table, and records of other files that named it (D27):
+  /// 0 means the table had no input.
+  std::uint64_t inputs = 0;
+  /// Files and members not placed in the table that were read for their records or that an
+  /// archive places in another table (the run checks that something was read at all).
+  std::uint64_t other_inputs = 0;
   bool scanned = false; ///< false when the pipeline had no need to read the table
   std::uint64_t bytes = 0;
-  std::uint64_t rows_read = 0;    ///< non-blank lines
-  std::uint64_t rows_skipped = 0; ///< malformed lines (not a JSON object)
+  std::uint64_t rows_read = 0;    ///< records: non-blank lines, the rows of containers
+  std::uint64_t rows_skipped = 0; ///< data errors: malformed records, damaged files
   std::uint64_t rows_kept = 0;    ///< rows materialized into the table
   std::uint64_t warnings = 0;     ///< values of an unexpected type (rows kept)
   double seconds = 0;
   std::vector<FileDiagnostics> diagnostics; ///< per file, capped
+  /// Warnings about files as a whole (no table, records naming no table), one line each.
+  std::vector<std::string> notes;
 };
 
 } // namespace usbexfil
