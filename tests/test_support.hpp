@@ -32,9 +32,10 @@ public:
   const std::filesystem::path &path() const { return path_; }
   std::string file(std::string_view name) const { return (path_ / name).string(); }
 
-  /// Writes `content` to `name` in this directory and returns its path.
+  /// Writes `content` to `name` (folders made as needed) in this directory; returns its path.
   std::string write(std::string_view name, std::string_view content) const {
     const std::string target = file(name);
+    std::filesystem::create_directories(std::filesystem::path(target).parent_path());
     std::ofstream out(target, std::ios::binary);
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     return target;

@@ -282,7 +282,7 @@ public:
 
 private:
   bool start_stream() {
-    if (!in_.fill(10)) {
+    if (!in_.fill(10)) { // an empty stream is 14 bytes, a header and block magic 10
       if (in_.size() == 0 && seen_stream_) {
         finish();
       } else {
@@ -291,7 +291,10 @@ private:
       return false;
     }
     const std::string_view head(reinterpret_cast<const char *>(in_.data()), 10);
-    if (sniff_compression(head) != Compression::bzip2) {
+    // A later stream may also be an empty one (its end-of-stream magic right after the header).
+    const bool empty_stream = head.starts_with("BZh") && head[3] >= '1' && head[3] <= '9' &&
+                              head.substr(4, 6) == "\x17\x72\x45\x38\x50\x90";
+    if (sniff_compression(head) != Compression::bzip2 && !(seen_stream_ && empty_stream)) {
       fail("bytes after the last bzip2 stream");
       return false;
     }

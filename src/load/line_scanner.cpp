@@ -478,7 +478,8 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
     bool properties = false;
     bool schema = false;
     bool results = false;
-    for (const auto field : value.get_object().value_unsafe()) {
+    const simdjson::dom::object object = value.get_object().value_unsafe();
+    for (const auto field : object) {
       const std::string_view key = field.key;
       if (key == "tables" && field.value.is_array()) {
         first.readable_unplaced = true;

@@ -755,8 +755,8 @@ public:
           quoted = true;
           state = in_quotes;
         } else {
-          malformed = true;
-          state = in_quotes; // the rest of the record ends at a line end outside quotes
+          malformed = true; // a stray quote opens nothing: the record ends at the next line end
+          state = unquoted;
         }
         continue;
       }

@@ -240,7 +240,8 @@ void RecordExpander::query_api_tables(dom::array tables, const RecordPlace &plac
     for (const dom::element row : *rows) {
       ++row_index;
       ++rows_seen;
-      if (!row.is_array() || row.get_array().value_unsafe().size() != names.size()) {
+      const dom::array values = row.is_array() ? row.get_array().value_unsafe() : dom::array();
+      if (!row.is_array() || values.size() != names.size()) {
         context.error(fmt::format("row {} of table {} is not an array of {} values", row_index,
                                   table_index, names.size()));
         continue;
@@ -249,7 +250,7 @@ void RecordExpander::query_api_tables(dom::array tables, const RecordPlace &plac
       // given twice does.
       row_text_.assign("{");
       std::size_t i = 0;
-      for (const dom::element value : row.get_array().value_unsafe()) {
+      for (const dom::element value : values) {
         if (i > 0) {
           row_text_ += ',';
         }

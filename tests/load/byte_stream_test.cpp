@@ -1,0 +1,144 @@
+#include "load/byte_stream.hpp"
+#include "load/codec_support.hpp"
+#include "load/record_stream.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace usbexfil;
+using namespace usbexfil::testing;
+
+namespace {
+
+/// A stream over a string, handing out at most `step` bytes a read.
+class StringStream final : public ByteStream {
+public:
+  explicit StringStream(std::string bytes, std::size_t step = 1 << 20)
+      : bytes_(std::move(bytes)), step_(step) {}
+  std::size_t read(char *out, std::size_t size) override {
+    const std::size_t count = std::min({size, step_, bytes_.size() - at_});
+    bytes_.copy(out, count, at_);
+    at_ += count;
+    return count;
+  }
+
+private:
+  std::string bytes_;
+  std::size_t step_;
+  std::size_t at_ = 0;
+};
+
+struct Decoded {
+  std::string text;
+  std::string fault;
+  OpenedContent content;
+};
+
+Decoded decode(std::string bytes, std::size_t step = 1 << 20) {
+  Decoded decoded;
+  decoded.content = open_content(std::make_unique<StringStream>(std::move(bytes), step));
+  decoded.text = read_all(*decoded.content.stream);
+  decoded.fault = decoded.content.stream->fault();
+  return decoded;
+}
+
+std::string lines(std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    text += "{\"n\":" + std::to_string(i) + ",\"pad\":\"" + std::string(i % 97, 'x') + "\"}\n";
+  }
+  return text;
+}
+
+} // namespace
+
+TEST(SniffCompression, MagicBytesOnly) {
+  EXPECT_EQ(sniff_compression("\x1f\x8b\x08"), Compression::gzip);
+  EXPECT_EQ(sniff_compression("\x28\xb5\x2f\xfd"), Compression::zstd);
+  EXPECT_EQ(sniff_compression("BZh91AY&SY"), Compression::bzip2);
+  EXPECT_EQ(sniff_compression("BZh0AY&SY"), Compression::none); // level 0 does not exist
+  EXPECT_EQ(sniff_compression("BZh9"), Compression::none);      // no block magic
+  EXPECT_EQ(sniff_compression(std::string_view("\xfd\x37\x7a\x58\x5a\x00", 6)), Compression::xz);
+  EXPECT_EQ(sniff_compression("{\"a\":1}"), Compression::none);
+  EXPECT_EQ(sniff_compression(""), Compression::none);
+}
+
+TEST(ByteStreams, EveryCodecRoundTripsAtAnyReadSize) {
+  const std::string text = lines(5000);
+  for (const std::size_t step : {std::size_t{1} << 20, std::size_t{7}}) {
+    EXPECT_EQ(decode(gzip(text), step).text, text);
+    EXPECT_EQ(decode(zstd(text), step).text, text);
+    EXPECT_EQ(decode(bzip2(text), step).text, text);
+    EXPECT_EQ(decode(xz(text), step).text, text);
+  }
+  const Decoded plain = decode(text);
+  EXPECT_EQ(plain.content.compression, Compression::none);
+  EXPECT_EQ(plain.text, text);
+}
+
+TEST(ByteStreams, ConcatenatedMembersFramesAndStreamsAreAllRead) {
+  const std::string a = lines(300);
+  const std::string b = "{\"second\":true}\n";
+  EXPECT_EQ(decode(gzip(a) + gzip(b)).text, a + b);
+  EXPECT_EQ(decode(gzip(a) + gzip("") + gzip(b)).text, a + b);
+  EXPECT_EQ(decode(zstd(a) + zstd(b)).text, a + b);
+  // A skippable zstd frame (magic 0x184D2A50, 4-byte length) is passed over.
+  const std::string skippable("\x50\x2a\x4d\x18\x03\x00\x00\x00xyz", 11);
+  EXPECT_EQ(decode(zstd(a) + skippable + zstd(b)).text, a + b);
+  EXPECT_EQ(decode(bzip2(a) + bzip2(b)).text, a + b);
+  EXPECT_EQ(decode(bzip2(a) + bzip2("") + bzip2(b)).text, a + b); // an empty stream between
+  EXPECT_EQ(decode(bzip2("")).content.compression, Compression::none); // D5: no block, no bzip2
+  EXPECT_EQ(decode(xz(a) + xz(b)).text, a + b);
+  EXPECT_EQ(decode(xz(a) + std::string(8, '\0') + xz(b)).text, a + b); // stream padding
+  for (const Decoded &d : {decode(gzip(a) + gzip(b)), decode(zstd(a) + zstd(b))}) {
+    EXPECT_EQ(d.fault, "");
+  }
+}
+
+TEST(ByteStreams, TruncatedCorruptAndTrailingBytesAreFaultsAfterTheGoodBytes) {
+  const std::string text = lines(4000);
+  for (const auto &compress : {gzip, zstd, bzip2, xz}) {
+    const std::string whole = compress(text);
+    const Decoded cut = decode(whole.substr(0, whole.size() / 2));
+    EXPECT_NE(cut.fault, "");
+    EXPECT_TRUE(text.starts_with(cut.text)); // what came before the fault is kept
+    const Decoded trailing = decode(whole + "garbage!");
+    EXPECT_EQ(trailing.text, text);
+    EXPECT_NE(trailing.fault, "");
+  }
+  EXPECT_FALSE(decode(gzip(text).substr(0, gzip(text).size() / 2)).text.empty());
+  std::string corrupt = gzip(text);
+  corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
+  EXPECT_NE(decode(corrupt).fault, "");
+  EXPECT_NE(decode(gzip(text) + "\x1f").fault, "");
+}
+
+TEST(ByteStreams, Utf16WithAMarkIsTranscoded) {
+  const std::string text = "{\"FileName\":\"Prüfung €.docx\"}\r\n";
+  const Decoded little = decode(utf16(text, true));
+  EXPECT_TRUE(little.content.utf16);
+  EXPECT_EQ(little.text, text);
+  EXPECT_EQ(decode(utf16(text, false)).text, text);
+  EXPECT_EQ(decode(gzip(utf16(text))).text, text); // under a compression layer too
+  // A surrogate pair: U+1F600.
+  EXPECT_EQ(decode(std::string("\xff\xfe\x3d\xd8\x00\xde", 6)).text, "\xF0\x9F\x98\x80");
+  const Decoded odd = decode(utf16(text) + "x");
+  EXPECT_EQ(odd.text, text);
+  EXPECT_NE(odd.fault.find("odd number of bytes"), std::string::npos);
+  const Decoded lone = decode(std::string("\xff\xfe" "a\0\x00\xdc" "b\0", 8));
+  EXPECT_EQ(lone.text, "a");
+  EXPECT_NE(lone.fault.find("unpaired surrogate"), std::string::npos);
+}
+
+TEST(OpenContent, ArchivesAndFormatsThatAreNotRead) {
+  const std::string zip = archive_of({{"a.json", "{}\n"}}, true);
+  EXPECT_EQ(decode(zip).content.kind, ContentKind::zip);
+  EXPECT_EQ(decode(gzip(zip)).content.kind, ContentKind::zip);
+  const std::string tar = archive_of({{"a.json", "{}\n"}}, false);
+  EXPECT_EQ(decode(tar).content.kind, ContentKind::tar);
+  EXPECT_EQ(decode(zstd(tar)).content.kind, ContentKind::tar);
+  EXPECT_EQ(decode("7z\xbc\xaf\x27\x1c rest").content.kind, ContentKind::unsupported);
+  EXPECT_EQ(decode("Rar!\x1a\x07\x01").content.kind, ContentKind::unsupported);
+  EXPECT_EQ(decode(std::string("Obj\x01", 4)).content.unsupported,
+            "an Avro file (Event Hubs Capture)");
+  EXPECT_EQ(decode("{\"a\":1}\n").content.kind, ContentKind::text);
+}
