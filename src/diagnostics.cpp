@@ -5,6 +5,9 @@
 namespace usbexfil {
 
 std::string format_diagnostic(const Diagnostic &diagnostic) {
+  if (diagnostic.line == 0) { // about the file as a whole
+    return fmt::format("{}: {}", diagnostic.file, diagnostic.message);
+  }
   if (diagnostic.column == 0) {
     return fmt::format("{}:{}: {}", diagnostic.file, diagnostic.line, diagnostic.message);
   }

@@ -1,5 +1,6 @@
 // usbexfil: parse arguments, run the pipeline, write the findings, report on stderr.
 // stdout carries findings only. Exit 0 on success, 2 on any error (docs/cli.md).
+#include "cli/inspect_report.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report.hpp"
@@ -39,6 +40,20 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   return 0;
 }
 
+/// `usbexfil inspect`: the report on stdout, warnings and data errors on stderr.
+int inspect(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
+  const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
+  const usbexfil::Inspection inspection =
+      usbexfil::inspect_inputs(inputs, options.pipeline.scan);
+  usbexfil::cli::OutputTarget output(options.output);
+  output.write(usbexfil::cli::format_inspection(inspection));
+  output.commit();
+  for (const std::string &warning : inspection.warnings) {
+    log.warn("warning: {}", warning);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -49,6 +64,9 @@ int main(int argc, char **argv) {
   usbexfil::reserve_heap_on_huge_pages(std::size_t{8} << 20);
   auto log = make_logger(parsed.run->verbosity);
   try {
+    if (parsed.run->command == usbexfil::cli::Command::inspect) {
+      return inspect(*parsed.run, *log);
+    }
     return run(*parsed.run, *log);
   } catch (const usbexfil::Error &error) {
     log->error("error: {}", error.what());

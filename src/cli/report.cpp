@@ -12,7 +12,9 @@ void report_diagnostics(spdlog::logger &log, const PipelineResult &result) {
     for (const FileDiagnostics &file : table.diagnostics) {
       for (const Diagnostic &diagnostic : file.shown) {
         log.warn("warning: {}{}", format_diagnostic(diagnostic),
-                 diagnostic.severity == Severity::error ? " (line skipped)" : "");
+                 diagnostic.severity != Severity::error ? ""
+                 : diagnostic.line == 0                 ? ""
+                                                        : " (line skipped)");
       }
       if (file.not_shown > 0) {
         log.warn("warning: {}: ... and {} more", file.file, file.not_shown);
@@ -41,6 +43,15 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, double se
              plural(table.files, "file"), static_cast<double>(table.bytes) / 1e6,
              plural(table.rows_read, "row"), table.rows_skipped, table.rows_kept,
              plural(table.warnings, "warning"), table.seconds);
+  }
+  // A table that had rows but gave the rule nothing: often a column the rule needs is missing
+  // or empty in the export (a custom projection, another schema), which inspect shows.
+  for (const LoadStats &table : result.tables) {
+    if (table.scanned && table.rows_read > table.rows_skipped && table.rows_kept == 0) {
+      log.info("hint: {}: {} read, none could reach a finding; `usbexfil inspect` with the same "
+               "inputs shows which of the rule's columns are missing or empty",
+               table.table, plural(table.rows_read, "row"));
+    }
   }
   if (verbose) {
     for (const StageStats &stage : result.stages) {

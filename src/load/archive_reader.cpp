@@ -138,6 +138,8 @@ bool ArchiveReader::next(Member &member) {
   }
 }
 
+bool ArchiveReader::member_failed() const { return state_->member_failed; }
+
 std::unique_ptr<ByteStream> ArchiveReader::open_member() {
   return std::make_unique<MemberStream>(state_->handle, &state_->member_failed);
 }

@@ -37,6 +37,8 @@ public:
   std::unique_ptr<ByteStream> open_member();
   /// Why reading the archive stopped early; empty if it did not.
   const std::string &fault() const { return fault_; }
+  /// The last member's bytes ended at a fault (which its stream reported).
+  bool member_failed() const;
 
   struct State;
 

@@ -73,7 +73,7 @@ struct Buffer {
   char *data() { return bytes.get(); }
   /// Makes room for `content` bytes, keeping the current content.
   void reserve(std::size_t content) {
-    if (content <= capacity) {
+    if (content <= capacity && bytes) {
       return;
     }
     const std::size_t target = std::max(content, capacity * 2); // long lines: amortized growth
@@ -114,11 +114,12 @@ class ChunkWork {
 public:
   /// `sieved`: the calling thread's reused space for the sieve's answer.
   static ChunkResult run(const char *begin, const char *end, bool first_in_file,
-                         const RecordPlace &place, LineWorker &worker,
+                         const RecordPlace &place, std::size_t file, LineWorker &worker,
                          SievedLines &sieved) {
     ChunkResult result;
     LineContext context;
     context.place_ = &place;
+    context.file_ = file;
     if (first_in_file && end - begin >= 3 && std::memcmp(begin, BOM, 3) == 0) {
       begin += 3;
     }
@@ -267,7 +268,14 @@ public:
     File &file = files_.emplace_back();
     file.label = std::move(label);
     file.report = report;
+    file.summary.label = file.label;
+    file.summary.placed = placed;
     return files_.size() - 1;
+  }
+  /// Describes how a file is read (for inspect).
+  template <class Describe> void describe(std::size_t file, Describe describe_file) {
+    std::lock_guard lock(mutex_);
+    describe_file(files_[file].summary);
   }
   /// An archive member that its path places in another table.
   void member_elsewhere() {
@@ -285,6 +293,11 @@ public:
   void file_message(std::size_t file, std::string message, bool error) {
     std::lock_guard lock(mutex_);
     File &f = files_[file];
+    if (error) {
+      ++f.summary.errors;
+    } else {
+      f.summary.skipped = message;
+    }
     if (!f.report) {
       return;
     }
@@ -325,6 +338,7 @@ public:
       }
     }
     for (File &f : files_) {
+      stats_.file_reports.push_back(f.summary);
       if (f.report && f.unrouted > 0) {
         stats_.notes.push_back(fmt::format(
             "{}: {} record{} naming none of the four tables (by Type, TableName or category) "
@@ -350,6 +364,7 @@ private:
     std::uint64_t unrouted = 0;
     FileDiagnostics diagnostics;
     std::optional<std::string> strict_error;
+    FileReport summary;
   };
 
   void show(File &f, Diagnostic diagnostic) {
@@ -373,6 +388,9 @@ private:
     };
     f.first_line = base + result.lines;
     stats_.rows_read += result.rows;
+    f.summary.records_read += result.rows + result.file_errors.size();
+    f.summary.errors += result.errors + result.file_errors.size();
+    f.summary.warnings += result.warnings;
     stats_.inputs += result.routed;
     if (!f.report) {
       return;
@@ -443,6 +461,7 @@ struct Task {
 struct FirstRecord {
   bool readable_unplaced = false;
   bool sieve = true;
+  std::string what; ///< for inspect: "rows", "envelopes", ...
 };
 
 FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
@@ -452,6 +471,7 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
     first.readable_unplaced =
         std::any_of(csv_columns.begin(), csv_columns.end(),
                     [](const std::string &c) { return c == "Type" || c == "TableName"; });
+    first.what = first.readable_unplaced ? "rows with Type or TableName" : "rows";
     return first;
   }
   std::string_view text(batch.text);
@@ -465,15 +485,19 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
     simdjson::dom::parser parser;
     simdjson::dom::element value;
     if (parser.parse(line).get(value)) {
+      first.what = "text that is not JSON";
       return first;
     }
     if (value.is_array()) {
       first.readable_unplaced = true;
+      first.what = framing == Framing::json_lines ? "an array" : "a document array";
       return first;
     }
     if (!value.is_object()) {
+      first.what = "not a JSON object";
       return first;
     }
+    first.what = "rows";
     bool category = false;
     bool properties = false;
     bool schema = false;
@@ -484,8 +508,10 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
       if (key == "tables" && field.value.is_array()) {
         first.readable_unplaced = true;
         first.sieve = false;
+        first.what = "Log Analytics query API response";
       } else if (key == "records" && field.value.is_array()) {
         first.readable_unplaced = true;
+        first.what = "Event Hub messages";
       } else if (key == "category" && field.value.is_string()) {
         category = true;
       } else if (key == "properties" && field.value.is_object()) {
@@ -495,6 +521,11 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
       } else if ((key == "Results" || key == "results") && field.value.is_array()) {
         results = true;
       }
+    }
+    if (first.what == "rows" && category && properties) {
+      first.what = "streaming envelopes";
+    } else if (first.what == "rows" && schema && results) {
+      first.what = "advanced hunting API response";
     }
     first.readable_unplaced |= (category && properties) || (schema && results);
     return first;
@@ -644,7 +675,7 @@ private:
       buffer.clear_padding_at(last);
       book_.add(task.file, task.chunk,
                 ChunkWork::run(buffer.data() + first, buffer.data() + last, task.chunk == 0,
-                               task.place, worker, sieved));
+                               task.place, task.file, worker, sieved));
       return;
     }
     RecordBatch &batch = task.batch;
@@ -654,7 +685,7 @@ private:
     buffer.clear_padding_at(batch.text.size());
     ChunkResult result =
         ChunkWork::run(buffer.data(), buffer.data() + batch.text.size(), false, task.place,
-                       worker, sieved);
+                       task.file, worker, sieved);
     result.first_line = batch.first_line;
     result.line_numbers = std::move(batch.line_numbers);
     result.file_errors = std::move(batch.errors);
@@ -706,15 +737,20 @@ private:
         continue;
       }
       OpenedContent inner = open_content(archive.open_member());
+      book_.describe(id, [&](FileReport &described) {
+        described.compression = compression_name(inner.compression);
+        described.shape = inner.kind == ContentKind::text ? "" : "archive";
+      });
       if (inner.kind == ContentKind::zip || inner.kind == ContentKind::tar) {
         book_.file_message(id, "nested archive is not read", true);
         continue;
       }
       read_text(id, std::move(inner), nullptr, placed, worker, buffer, sieved);
     }
-    if (!archive.fault().empty()) {
+    if (!archive.fault().empty() && !archive.member_failed()) {
       // D35: one data error naming the archive; the members read before the fault are kept.
       const std::size_t id = book_.add_file(file.label, source.report, false);
+      book_.describe(id, [&](FileReport &report) { report.shape = "damaged archive"; });
       book_.not_read(id);
       book_.file_message(id, fmt::format("damaged archive: {}", archive.fault()), true);
     }
@@ -730,6 +766,10 @@ private:
                          placed || !avro);
       return;
     }
+    book_.describe(id, [&](FileReport &report) {
+      report.compression = compression_name(content.compression);
+      report.utf16 = content.utf16;
+    });
     const bool may_be_positional = plain && content.compression == Compression::none &&
                                    !content.utf16 && plain->size > 4 * chunk_size_;
     RecordFramer framer(std::move(content.stream), options_.max_record_size, force_json_lines);
@@ -739,6 +779,10 @@ private:
     first.batch.first_line = 1;
     const bool more = framer.next(first.batch, may_be_positional ? 64 * 1024 : chunk_size_);
     const FirstRecord kind = classify_first_record(first.batch, framer.framing(), framer.csv_columns());
+    book_.describe(id, [&](FileReport &report) {
+      report.shape = framing_name(framer.framing());
+      report.records = kind.what;
+    });
     if (!placed && !kind.readable_unplaced) {
       book_.not_read(id);
       book_.file_message(id, NO_TABLE, false);

@@ -55,6 +55,8 @@ public:
   void unrouted() { ++unrouted_; }
   /// A row of an unplaced source names the scanned table (D22).
   void routed() { ++routed_; }
+  /// The file (or member) the line is from: its index in LoadStats::file_reports.
+  std::size_t file() const { return file_; }
 
   struct Pending {
     Diagnostic diagnostic; ///< file and line are filled in by the scanner
@@ -66,6 +68,7 @@ private:
   void add(Severity severity, std::string message, std::uint64_t column);
   std::uint64_t line_in_chunk_ = 0;
   const RecordPlace *place_ = nullptr;
+  std::size_t file_ = 0;
   std::int64_t row_adjust_ = 0;
   std::uint64_t unrouted_ = 0;
   std::uint64_t routed_ = 0;

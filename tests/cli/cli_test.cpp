@@ -185,3 +185,60 @@ TEST(Cli, SameBytesForAnyThreadCountAndChunkSize) {
         << options;
   }
 }
+
+TEST(Cli, ReadsPathsOptionsAndStandardInput) {
+  TempDir dir;
+  const std::string demo_gz = dir.file("de.gz");
+  ASSERT_EQ(std::system(("gzip -c '" + DEMO + "/DeviceEvents.jsonl' > '" + demo_gz + "'").c_str()),
+            0);
+  const CommandResult flat = run_usbexfil("run -q '" + DEMO + "'");
+  const CommandResult mixed = run_usbexfil(
+      "run -q '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO + "/CloudAppEvents.jsonl' "
+      "--device-file-events '" + DEMO + "/DeviceFileEvents.jsonl' --device-events - < '" +
+      demo_gz + "'");
+  EXPECT_EQ(mixed.exit_code, 0) << mixed.err;
+  EXPECT_EQ(mixed.out, flat.out);
+}
+
+TEST(Cli, UsageErrorsForNoInputAndTwoStandardInputs) {
+  const CommandResult none = run_usbexfil("run");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(contains(none.err, "give at least one PATH")) << none.err;
+  const CommandResult twice = run_usbexfil("run - --alerts - < /dev/null");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_TRUE(contains(twice.err, "can be given once")) << twice.err;
+}
+
+TEST(Cli, UnreadableCompressedInputIsReportedNeverSilent) {
+  TempDir dir;
+  const std::string whole = read_file(DEMO + "/SecurityAlert.jsonl");
+  dir.write("SecurityAlert.jsonl.gz", std::string("\x1f\x8b\x08\x00", 4) + "not gzip at all");
+  const CommandResult run = run_usbexfil("run '" + dir.path().string() + "'");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_TRUE(contains(run.err, "SecurityAlert.jsonl.gz: ")) << run.err;
+  EXPECT_TRUE(contains(run.err, "gzip")) << run.err;
+  const CommandResult strict = run_usbexfil("run --strict '" + dir.path().string() + "'");
+  EXPECT_EQ(strict.exit_code, 2) << strict.err;
+}
+
+TEST(Cli, InspectSaysHowEachFileIsReadAndWhatIsMissing) {
+  TempDir dir;
+  dir.write("export/DeviceFileEvents.json",
+            "{\"TimeGenerated\":\"2026-03-10T09:00:00Z\",\"ActionType\":\"FileCreated\","
+            "\"FileName\":\"a.txt\",\"InitiatingProcessAccountUpn\":\"\"}\n"
+            "{\"TimeGenerated\":\"2026-03-10T10:00:00Z\",\"ActionType\":\"FileCreated\","
+            "\"FileName\":\"b.txt\"}\nnot json\n");
+  dir.write("export/notes.txt", "hello\n");
+  const CommandResult run = run_usbexfil("inspect '" + dir.file("export") + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "DeviceFileEvents.json\n  JSON lines: rows; DeviceFileEvents (by "
+                                "name)\n  3 records, 1 bad\n  DeviceFileEvents: 2 rows, "
+                                "TimeGenerated 2026-03-10T09:00:00.0000000Z .. "
+                                "2026-03-10T10:00:00.0000000Z\n"))
+      << run.out;
+  EXPECT_TRUE(contains(run.out, "missing in all rows: FolderPath, DeviceId, DeviceName")) << run.out;
+  EXPECT_TRUE(contains(run.out, "empty in all rows: InitiatingProcessAccountUpn")) << run.out;
+  EXPECT_TRUE(contains(run.out, "notes.txt\n")) << run.out;
+  EXPECT_TRUE(contains(run.out, "not read: no table")) << run.out;
+  EXPECT_TRUE(contains(run.err, "notes.txt: no table")) << run.err;
+}

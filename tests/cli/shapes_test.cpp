@@ -43,7 +43,8 @@ std::map<std::string, TableRows> read_dataset(const fs::path &dir) {
         continue;
       }
       out.rows.push_back(simdjson::to_string(row));
-      for (const auto field : row.get_object().value_unsafe()) {
+      const simdjson::dom::object object = row.get_object().value_unsafe();
+      for (const auto field : object) {
         if (seen.insert(std::string(field.key)).second) {
           out.columns.emplace_back(field.key);
         }

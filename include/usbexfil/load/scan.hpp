@@ -42,6 +42,20 @@ struct TimeWindow {
   }
 };
 
+/// How one file (or archive member) was read by a scan, for `usbexfil inspect`.
+struct FileReport {
+  std::string label;
+  std::string compression = "none"; ///< "none", "gzip", "zstd", "bzip2", "xz"
+  bool utf16 = false;
+  std::string shape;   ///< "JSON lines", "JSON sequence", "CSV", "empty", "zip archive", ...
+  std::string records; ///< what its first record is: "rows", "envelopes", "query API response"...
+  bool placed = false; ///< its records all belong to the scanned table
+  std::string skipped; ///< why it was not read (no table, nested archive, ...); empty if read
+  std::uint64_t records_read = 0; ///< records (rows of containers counted one by one)
+  std::uint64_t errors = 0;       ///< data errors
+  std::uint64_t warnings = 0;
+};
+
 /// What a table scan read, kept and skipped.
 struct LoadStats {
   std::string table;
@@ -62,6 +76,8 @@ struct LoadStats {
   std::vector<FileDiagnostics> diagnostics; ///< per file, capped
   /// Warnings about files as a whole (no table, records naming no table), one line each.
   std::vector<std::string> notes;
+  /// Every file and member the scan met, in the order met (indexed by LineContext::file()).
+  std::vector<FileReport> file_reports;
 };
 
 } // namespace usbexfil
