@@ -62,31 +62,7 @@ namespace {
 
 constexpr unsigned char BOM[] = {0xEF, 0xBB, 0xBF};
 
-/// A reusable read buffer: `size` bytes of content followed by zeroed padding. Memory is not
-/// zero-filled on allocation, and large buffers get huge pages (huge_buffer.hpp); only the
-/// padding is cleared.
-struct Buffer {
-  ByteBuffer bytes;
-  std::size_t size = 0;
-  std::size_t capacity = 0; ///< content bytes, padding not included
-
-  char *data() { return bytes.get(); }
-  /// Makes room for `content` bytes, keeping the current content.
-  void reserve(std::size_t content) {
-    if (content <= capacity && bytes) {
-      return;
-    }
-    const std::size_t target = std::max(content, capacity * 2); // long lines: amortized growth
-    ByteBuffer grown = allocate_bytes(target + LINE_PADDING);
-    if (size > 0) {
-      std::memcpy(grown.get(), bytes.get(), size);
-    }
-    bytes = std::move(grown);
-    capacity = target;
-  }
-  /// Zeroes the padding after `end`, where a parsed range stops.
-  void clear_padding_at(std::size_t end) { std::memset(bytes.get() + end, 0, LINE_PADDING); }
-};
+using Buffer = PaddedBuffer;
 
 /// What a chunk left behind once processed.
 struct ChunkResult {
@@ -99,12 +75,13 @@ struct ChunkResult {
   std::uint64_t routed = 0;
   std::vector<LineContext::Pending> kept;
   std::optional<LineContext::Pending> first_error; ///< kept even past the cap, for --strict
-  /// Line numbers: the chunk's first line, when known (sequential chunks; 0: from the chunks
-  /// before), or each line's own (framed records).
-  std::uint64_t first_line = 0;
+  /// Each line's own number (framed records); empty: the chunk's lines follow the file's
+  /// earlier chunks.
   std::vector<std::uint64_t> line_numbers;
   /// Errors of the framing or the file as a whole (line 0: no line).
   std::vector<std::pair<std::uint64_t, std::string>> file_errors;
+  /// Framing errors at a line counted from the chunk's first line.
+  std::vector<std::pair<std::uint64_t, std::string>> relative_errors;
 };
 
 } // namespace
@@ -314,7 +291,8 @@ public:
   void add(std::size_t file, std::size_t chunk, ChunkResult result) {
     std::lock_guard lock(mutex_);
     File &f = files_[file];
-    any_error_ = any_error_ || (f.report && (result.errors > 0 || !result.file_errors.empty()));
+    any_error_ = any_error_ || (f.report && (result.errors > 0 || !result.file_errors.empty() ||
+                                             !result.relative_errors.empty()));
     f.waiting.emplace(chunk, std::move(result));
     for (auto next = f.waiting.begin(); next != f.waiting.end() && next->first == f.folded;
          next = f.waiting.begin()) {
@@ -381,15 +359,16 @@ private:
   }
 
   void fold(File &f, ChunkResult &result) {
-    const std::uint64_t base = result.first_line > 0 ? result.first_line : f.first_line;
+    const std::uint64_t base = f.first_line;
     const auto line_of = [&](std::uint64_t line_in_chunk) {
       return result.line_numbers.empty() ? base + line_in_chunk
                                          : result.line_numbers[line_in_chunk];
     };
     f.first_line = base + result.lines;
     stats_.rows_read += result.rows;
-    f.summary.records_read += result.rows + result.file_errors.size();
-    f.summary.errors += result.errors + result.file_errors.size();
+    const std::size_t framing_errors = result.file_errors.size() + result.relative_errors.size();
+    f.summary.records_read += result.rows + framing_errors;
+    f.summary.errors += result.errors + framing_errors;
     f.summary.warnings += result.warnings;
     stats_.inputs += result.routed;
     if (!f.report) {
@@ -400,12 +379,16 @@ private:
     for (auto &[line, message] : result.file_errors) {
       found.push_back(Diagnostic{Severity::error, f.label, line, 0, std::move(message)});
     }
+    for (auto &[offset, message] : result.relative_errors) {
+      found.push_back(Diagnostic{Severity::error, f.label, base + offset, 0, std::move(message)});
+    }
+
     for (auto &pending : result.kept) {
       pending.diagnostic.file = f.label;
       pending.diagnostic.line = line_of(pending.line_in_chunk);
       found.push_back(std::move(pending.diagnostic));
     }
-    if (!result.file_errors.empty()) {
+    if (framing_errors > 0) {
       std::stable_sort(found.begin(), found.end(), [](const Diagnostic &a, const Diagnostic &b) {
         return (a.line == 0 ? UINT64_MAX : a.line) < (b.line == 0 ? UINT64_MAX : b.line);
       });
@@ -432,8 +415,8 @@ private:
     }
     f.diagnostics.not_shown += result.not_kept;
     f.unrouted += result.unrouted;
-    stats_.rows_read += result.file_errors.size();
-    stats_.rows_skipped += result.errors + result.file_errors.size();
+    stats_.rows_read += framing_errors;
+    stats_.rows_skipped += result.errors + framing_errors;
     stats_.warnings += result.warnings;
   }
 
@@ -474,7 +457,7 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
     first.what = first.readable_unplaced ? "rows with Type or TableName" : "rows";
     return first;
   }
-  std::string_view text(batch.text);
+  std::string_view text = batch.text.view();
   while (!text.empty()) {
     const std::size_t newline = std::min(text.find('\n'), text.size());
     std::string_view line = text.substr(0, newline);
@@ -593,8 +576,13 @@ public:
           run(*task, worker, *buffer, sieved);
           continue;
         }
-        const std::size_t s = next_source_++;
-        if (s < sources_.size()) {
+        if (const std::size_t s = take_source(); s < sources_.size()) {
+          // Busy while planning: a worker that finds nothing to do waits for the tasks this
+          // source may push, rather than ending the scan's parallelism.
+          struct Busy {
+            Scan &scan;
+            ~Busy() { scan.done_busy(); }
+          } busy{*this};
           plan(sources_[s], worker, *buffer, sieved);
           continue;
         }
@@ -625,7 +613,23 @@ public:
   }
 
 private:
-  /// A task from the queue. `wait`: when the queue is empty, wait while producers are busy.
+  /// The next source to plan (sources_.size() when none is left); the caller is then busy.
+  std::size_t take_source() {
+    std::lock_guard lock(mutex_);
+    if (next_source_ >= sources_.size()) {
+      return sources_.size();
+    }
+    ++busy_;
+    return next_source_++;
+  }
+  void done_busy() {
+    std::lock_guard lock(mutex_);
+    --busy_;
+    wake_.notify_all();
+  }
+
+  /// A task from the queue. `wait`: when the queue is empty, wait while others are busy
+  /// planning or producing (they may push more).
   std::optional<Task> pop(bool wait) {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -637,7 +641,7 @@ private:
         }
         return task;
       }
-      if (!wait || producers_ == 0 || stopped_) {
+      if (!wait || busy_ == 0 || stopped_) {
         return std::nullopt;
       }
       wake_.wait(lock);
@@ -679,16 +683,15 @@ private:
       return;
     }
     RecordBatch &batch = task.batch;
-    buffer.size = 0;
-    buffer.reserve(batch.text.size());
-    std::memcpy(buffer.data(), batch.text.data(), batch.text.size());
-    buffer.clear_padding_at(batch.text.size());
-    ChunkResult result =
-        ChunkWork::run(buffer.data(), buffer.data() + batch.text.size(), false, task.place,
-                       task.file, worker, sieved);
-    result.first_line = batch.first_line;
+    batch.text.reserve(batch.text.size); // a batch of nothing has no memory yet
+    batch.text.clear_padding_at(batch.text.size);
+    ChunkResult result = ChunkWork::run(batch.text.data(), batch.text.data() + batch.text.size,
+                                        false, task.place, task.file, worker, sieved);
     result.line_numbers = std::move(batch.line_numbers);
     result.file_errors = std::move(batch.errors);
+    result.relative_errors = std::move(batch.relative_errors);
+    result.lines += batch.skipped_lines;
+    give_back(std::move(batch.text));
     book_.add(task.file, task.chunk, std::move(result));
   }
 
@@ -776,7 +779,6 @@ private:
     Task first;
     first.file = id;
     first.place = RecordPlace{table_, placed};
-    first.batch.first_line = 1;
     const bool more = framer.next(first.batch, may_be_positional ? 64 * 1024 : chunk_size_);
     const FirstRecord kind = classify_first_record(first.batch, framer.framing(), framer.csv_columns());
     book_.describe(id, [&](FileReport &report) {
@@ -817,18 +819,6 @@ private:
   /// others fall behind.
   void produce(RecordFramer &framer, Task first, bool more, LineWorker &worker, Buffer &buffer,
                SievedLines &sieved) {
-    {
-      std::lock_guard lock(mutex_);
-      ++producers_;
-    }
-    struct Done {
-      Scan &scan;
-      ~Done() {
-        std::lock_guard lock(scan.mutex_);
-        --scan.producers_;
-        scan.wake_.notify_all();
-      }
-    } done{*this};
     std::size_t chunk = 0;
     Task task = std::move(first);
     for (;;) {
@@ -836,6 +826,7 @@ private:
       Task next_task;
       next_task.file = task.file;
       next_task.place = task.place;
+      next_task.batch.text = take_spare();
       push(std::move(task));
       if (!more || stopped()) {
         break;
@@ -847,10 +838,27 @@ private:
       }
       task = std::move(next_task);
       more = framer.next(task.batch, chunk_size_);
-      if (!more && task.batch.text.empty() && task.batch.errors.empty()) {
+      if (!more && task.batch.text.size == 0 && task.batch.errors.empty() &&
+          task.batch.relative_errors.empty()) {
         break;
       }
     }
+  }
+
+  /// Batch buffers go round: a producer takes one that a worker has finished with.
+  PaddedBuffer take_spare() {
+    std::lock_guard lock(mutex_);
+    if (spare_.empty()) {
+      return {};
+    }
+    PaddedBuffer buffer = std::move(spare_.back());
+    spare_.pop_back();
+    return buffer;
+  }
+  void give_back(PaddedBuffer buffer) {
+    std::lock_guard lock(mutex_);
+    buffer.size = 0;
+    spare_.push_back(std::move(buffer));
   }
 
   std::size_t queued_batches() {
@@ -865,12 +873,13 @@ private:
   std::uint64_t bytes_ = 0;
   std::uint64_t chunk_size_ = 0;
   std::size_t queue_limit_ = 2;
-  std::atomic<std::size_t> next_source_{0};
+  std::size_t next_source_ = 0; ///< under mutex_
+  std::size_t busy_ = 0;        ///< workers planning or producing a source
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Task> ready_;
+  std::vector<PaddedBuffer> spare_;
   std::size_t batches_ = 0;
-  std::size_t producers_ = 0;
   bool stopped_ = false;
   std::exception_ptr failure_;
 };

@@ -14,6 +14,7 @@
 // the right line whatever the interleaving.
 #pragma once
 
+#include "load/padded_buffer.hpp"
 #include "usbexfil/load/inputs.hpp"
 #include "usbexfil/load/scan.hpp"
 
@@ -79,9 +80,6 @@ private:
   std::optional<Pending> first_error_; ///< the chunk's first error, even past the cap
 };
 
-/// Readable bytes after every line handed to a worker: simdjson needs 64; the raw pre-filter's
-/// 64-byte SIMD loads, offset by up to 31 bytes, need 95.
-inline constexpr std::size_t LINE_PADDING = 128;
 
 /// A line that holds only spaces, tabs and CRs (or nothing) is blank: not a row.
 inline bool is_blank_line(std::string_view line) {

@@ -226,11 +226,6 @@ OpenedContent open_content(std::unique_ptr<ByteStream> raw) {
   return content;
 }
 
-std::uint64_t RecordBatch::lines() const {
-  return line_numbers.empty() ? static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'))
-                              : line_numbers.size();
-}
-
 // ---------------------------------------------------------------------------------------------
 
 class RecordFramer::Impl {
@@ -339,67 +334,65 @@ public:
   // --- JSON lines ----------------------------------------------------------------------------
 
   bool next_lines(RecordBatch &batch, std::size_t size) {
-    batch.first_line = line_;
-    batch.text.swap(carry_);
-    carry_.clear();
+    PaddedBuffer &text = batch.text;
+    text.size = 0;
     if (done_) {
       return false;
     }
+    text.append(carry_);
+    carry_.clear();
     bool more = true;
-    while (more) {
-      std::size_t before = batch.text.size();
-      while (batch.text.size() < size && more) {
-        batch.text.resize(std::max(size, before + 4096));
-        const std::size_t got = text_->read(batch.text.data() + before, batch.text.size() - before);
-        before += got;
-        batch.text.resize(before);
+    for (;;) {
+      while (text.size < size && more) {
+        text.reserve(std::max(size, text.size + 4096));
+        const std::size_t got = text_->read(text.data() + text.size, text.capacity - text.size);
+        text.size += got;
         more = got > 0;
       }
-      const std::size_t last = batch.text.rfind('\n');
       if (!more) {
         break;
       }
-      if (last != std::string::npos) {
-        carry_.assign(batch.text, last + 1);
-        batch.text.resize(last + 1);
+      const void *last = ::memrchr(text.data(), '\n', text.size);
+      if (last != nullptr) {
+        const auto end = static_cast<std::size_t>(static_cast<const char *>(last) - text.data()) + 1;
+        carry_.assign(text.data() + end, text.size - end);
+        text.size = end;
         break;
       }
-      if (batch.text.size() > max_record_) {
+      if (text.size > max_record_) {
         // One line longer than a record may be: reported, and skipped to its end.
-        batch.errors.emplace_back(line_, fmt::format("line longer than {} bytes; skipped",
-                                                    max_record_));
+        batch.relative_errors.emplace_back(
+            0, fmt::format("line longer than {} bytes; skipped", max_record_));
         skip_long_line(batch);
         more = !eof_long_;
         break;
       }
-      size = batch.text.size() * 2; // a long line: read on until it ends
+      size = text.size * 2; // a long line: read on until it ends
     }
     if (!more) {
       done_ = true;
-      if (!batch.text.empty() && batch.text.back() != '\n') {
-        batch.text += '\n';
+      if (text.size > 0 && text.data()[text.size - 1] != '\n') {
+        text.push_back('\n');
       }
       add_fault(batch);
     }
-    line_ += batch.lines();
-    return !batch.text.empty() || !batch.errors.empty();
+    return text.size > 0 || !batch.errors.empty() || !batch.relative_errors.empty();
   }
 
   void skip_long_line(RecordBatch &batch) {
-    batch.text.clear();
+    batch.text.size = 0;
+    batch.skipped_lines = 1;
     char buffer[65536];
     for (;;) {
       const std::size_t got = text_->read(buffer, sizeof buffer);
       if (got == 0) {
         eof_long_ = true;
-        line_ += 1;
         return;
       }
       const void *newline = std::memchr(buffer, '\n', got);
       if (newline != nullptr) {
         const auto after = static_cast<std::size_t>(static_cast<const char *>(newline) - buffer) + 1;
         carry_.assign(buffer + after, got - after);
-        line_ += 1;
         return;
       }
     }
@@ -408,12 +401,12 @@ public:
   // --- JSON sequence -------------------------------------------------------------------------
 
   bool next_sequence(RecordBatch &batch, std::size_t size) {
-    batch.text.clear();
+    batch.text.size = 0;
     batch.line_numbers.clear();
     if (done_) {
       return false;
     }
-    while (batch.text.size() < size) {
+    while (batch.text.size < size) {
       const int c = get();
       if (c < 0) {
         end_sequence(batch);
@@ -428,7 +421,7 @@ public:
         skip_line_ = true;
       }
     }
-    return !batch.text.empty() || !batch.errors.empty();
+    return batch.text.size > 0 || !batch.errors.empty();
   }
 
   void sequence_byte(char c, RecordBatch &batch) {
@@ -621,8 +614,8 @@ public:
                                 "a top-level value that is not a JSON object or array");
       return;
     }
-    batch.text += record_;
-    batch.text += '\n';
+    batch.text.append(record_);
+    batch.text.push_back('\n');
     batch.line_numbers.push_back(record_line_);
   }
 
@@ -771,7 +764,7 @@ public:
   }
 
   bool next_csv(RecordBatch &batch, std::size_t size) {
-    batch.text.clear();
+    batch.text.size = 0;
     batch.line_numbers.clear();
     if (done_) {
       return false;
@@ -779,7 +772,7 @@ public:
     std::vector<std::string> fields;
     std::uint64_t start = 0;
     bool malformed = false;
-    while (batch.text.size() < size) {
+    while (batch.text.size < size) {
       if (!read_csv_record(fields, start, malformed)) {
         done_ = true;
         add_fault(batch);
@@ -797,10 +790,12 @@ public:
                                                      fields.size(), columns_.size()));
         continue;
       }
-      append_csv_row(batch.text, fields);
+      row_.clear();
+      append_csv_row(row_, fields);
+      batch.text.append(row_);
       batch.line_numbers.push_back(start);
     }
-    return !batch.text.empty() || !batch.errors.empty();
+    return batch.text.size > 0 || !batch.errors.empty();
   }
 
   void append_csv_row(std::string &out, const std::vector<std::string> &fields) {
@@ -864,6 +859,7 @@ public:
   std::vector<std::string> columns_;
   std::vector<bool> utc_;
   std::vector<bool> quoted_;
+  std::string row_;
 };
 
 RecordFramer::RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record,
@@ -923,7 +919,9 @@ const std::vector<std::string> &RecordFramer::csv_columns() const { return impl_
 
 bool RecordFramer::next(RecordBatch &batch, std::size_t size) {
   batch.errors.clear();
+  batch.relative_errors.clear();
   batch.line_numbers.clear();
+  batch.skipped_lines = 0;
   switch (framing_) {
   case Framing::json_lines:
     return impl_->next_lines(batch, size);
@@ -934,7 +932,7 @@ bool RecordFramer::next(RecordBatch &batch, std::size_t size) {
   case Framing::empty:
     break;
   }
-  batch.text.clear();
+  batch.text.size = 0;
   if (!impl_->done_) {
     impl_->done_ = true;
     char byte;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "load/byte_stream.hpp"
+#include "load/padded_buffer.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -54,16 +55,20 @@ bool is_csv_header(std::string_view line);
 /// (`YYYY-MM-DDTHH:MM:SS[.F]Z`); nothing if `text` is not one.
 std::optional<std::string> portal_datetime_to_iso(std::string_view text);
 
-/// A batch of record lines for the scanner: whole lines, each ending with `\n`.
+/// A batch of record lines for the scanner: whole lines, each ending with `\n`, in a buffer with
+/// zeroed padding after them (the scanner parses them in place).
 struct RecordBatch {
-  std::string text;
+  PaddedBuffer text;
   /// The decoded text's line number (from 1) of each line of `text`; empty when `text` is the
-  /// decoded text itself from line `first_line` on (JSON lines, passed through).
+  /// decoded text itself (JSON lines, passed through), whose line numbers follow from the
+  /// batches before it.
   std::vector<std::uint64_t> line_numbers;
-  std::uint64_t first_line = 1;
+  /// Passed-through text: lines of the decoded text consumed but not in `text` (too long).
+  std::uint64_t skipped_lines = 0;
   /// Errors found while framing: line (0: the file as a whole) and message.
   std::vector<std::pair<std::uint64_t, std::string>> errors;
-  std::uint64_t lines() const;
+  /// Passed-through text: errors at a line counted from the batch's first line (0-based).
+  std::vector<std::pair<std::uint64_t, std::string>> relative_errors;
 };
 
 /// Frames one decoded text into record lines.

@@ -36,14 +36,22 @@ Framed frame(std::string text, std::size_t batch = 1 << 20, std::size_t max_reco
   framed.framing = framer.framing();
   framed.columns = framer.csv_columns();
   RecordBatch out;
+  std::uint64_t next_line = 1; // of passed-through text
   while (framer.next(out, batch)) {
+    const std::string_view lines = out.text.view();
+    for (const auto &[offset, message] : out.relative_errors) {
+      framed.errors.emplace_back(next_line + offset, message);
+    }
     std::uint64_t index = 0;
-    for (std::size_t start = 0; start < out.text.size(); ++index) {
-      const std::size_t end = out.text.find('\n', start);
-      framed.records.push_back(out.text.substr(start, end - start));
-      framed.lines.push_back(out.line_numbers.empty() ? out.first_line + index
+    for (std::size_t start = 0; start < lines.size(); ++index) {
+      const std::size_t end = lines.find('\n', start);
+      framed.records.emplace_back(lines.substr(start, end - start));
+      framed.lines.push_back(out.line_numbers.empty() ? next_line + index
                                                       : out.line_numbers[index]);
       start = end + 1;
+    }
+    if (out.line_numbers.empty()) {
+      next_line += index + out.skipped_lines;
     }
     framed.errors.insert(framed.errors.end(), out.errors.begin(), out.errors.end());
   }
