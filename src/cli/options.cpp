@@ -116,6 +116,12 @@ Parsed parse_arguments(int argc, char **argv) {
   run->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 2M)")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
+  std::size_t max_record = options.pipeline.scan.max_record_size;
+  run->add_option("--max-record-size", max_record,
+                  "Longest record (line, JSON value, CSV record) read, e.g. 64M (default 256M); "
+                  "a longer one is a data error")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
   run->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,
                 "Parse and report every malformed line, also lines that cannot match");
   auto *quiet_flag = run->add_flag("-q,--quiet", quiet, "Print errors only on stderr");
@@ -144,6 +150,7 @@ Parsed parse_arguments(int argc, char **argv) {
   }
   options.pipeline.scan.threads = threads;
   options.pipeline.scan.chunk_size = chunk_size;
+  options.pipeline.scan.max_record_size = max_record;
   options.pipeline.scan.validate_all_lines |= options.pipeline.scan.strict;
   options.verbosity = quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal;
   return {std::move(options), 0};

@@ -698,15 +698,22 @@ public:
       quoted = false;
       state = field_start;
     };
+    std::size_t bytes = 0;
     for (; c >= 0; c = get()) {
       const char ch = static_cast<char>(c);
       if (ch == '\n') {
         ++line_;
       }
+      if (++bytes > max_record_ && !oversize_csv_) {
+        oversize_csv_ = true; // the record is read to its end but not kept
+        field.clear();
+        fields.clear();
+        quoted_.clear();
+      }
       if (state == in_quotes) {
         if (ch == '"') {
           state = after_quote;
-        } else {
+        } else if (!oversize_csv_) {
           field += ch;
         }
         continue;
@@ -753,7 +760,9 @@ public:
         }
         continue;
       }
-      field += ch;
+      if (!oversize_csv_) {
+        field += ch;
+      }
       state = unquoted;
     }
     if (state == in_quotes) {
@@ -777,6 +786,12 @@ public:
         done_ = true;
         add_fault(batch);
         break;
+      }
+      if (oversize_csv_) {
+        oversize_csv_ = false;
+        batch.errors.emplace_back(
+            start, fmt::format("CSV record longer than {} bytes; skipped", max_record_));
+        continue;
       }
       if (malformed) {
         batch.errors.emplace_back(start, "malformed CSV record (a quote out of place)");
@@ -860,6 +875,7 @@ public:
   std::vector<bool> utc_;
   std::vector<bool> quoted_;
   std::string row_;
+  bool oversize_csv_ = false;
 };
 
 RecordFramer::RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record,

@@ -171,3 +171,16 @@ TEST(PortalDatetime, MonthFirstTwelveHourUtc) {
   EXPECT_EQ(portal_datetime_to_iso("1/1/26, 1:00:00 PM"), std::nullopt);
   EXPECT_EQ(portal_datetime_to_iso("2026-01-01T13:00:00Z"), std::nullopt);
 }
+
+TEST(Framing, RecordsLongerThanTheLimitAreOneErrorEachInEveryFraming) {
+  const std::string big(4000, 'x');
+  const Framed csv = frame("A,B\nshort,1\n\"" + big + "\",2\nlast,3\n", 1 << 20, 1024);
+  EXPECT_EQ(csv.records.size(), 2u);
+  ASSERT_EQ(csv.errors.size(), 1u);
+  EXPECT_EQ(csv.errors[0].first, 3u);
+  const Framed sequence =
+      frame("[\n{\"a\":1},\n{\"b\":\"" + big + "\"},\n{\"c\":3}\n]\n", 1 << 20, 1024);
+  EXPECT_EQ(sequence.records, (std::vector<std::string>{"[{\"a\":1}]", "[{\"c\":3}]"}));
+  ASSERT_EQ(sequence.errors.size(), 1u);
+  EXPECT_EQ(sequence.errors[0].first, 3u);
+}
