@@ -38,6 +38,26 @@ TEST(Golden, EveryCaseGivesItsExpectedBytes) {
   EXPECT_GE(cases, 5u);
 }
 
+// testdata/shapes/<case>--<shape>/in: a case of testdata/cases rendered in another export shape
+// by scripts/render-shapes; the findings must be the flat case's, byte for byte.
+TEST(Golden, EveryShapeGivesItsExpectedBytes) {
+  const std::filesystem::path root = std::filesystem::path(USBEXFIL_TESTDATA_DIR) / "shapes";
+  std::size_t shapes = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(root)) {
+    if (!entry.is_directory()) {
+      continue;
+    }
+    ++shapes;
+    const auto dir = entry.path();
+    SCOPED_TRACE(dir.filename().string());
+    const CommandResult result = run_usbexfil("run '" + (dir / "in").string() + "'");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, read_file((dir / "expected.jsonl").string()));
+    EXPECT_EQ(result.err.find("warning:"), std::string::npos) << result.err;
+  }
+  EXPECT_GE(shapes, 7u);
+}
+
 TEST(Golden, DemoGivesItsExpectedBytes) {
   const std::filesystem::path demo = std::filesystem::path(USBEXFIL_TESTDATA_DIR) / "demo";
   const CommandResult result = run_usbexfil("run '" + demo.string() + "'");
