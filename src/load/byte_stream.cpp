@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -424,6 +425,29 @@ private:
 };
 
 } // namespace
+
+namespace {
+
+class OwnedFdStream final : public ByteStream {
+public:
+  OwnedFdStream(int fd, std::string label) : fd_(fd), inner_(fd, std::move(label)) {}
+  ~OwnedFdStream() override { ::close(fd_); }
+  std::size_t read(char *out, std::size_t size) override { return inner_.read(out, size); }
+
+private:
+  int fd_;
+  FdStream inner_;
+};
+
+} // namespace
+
+std::unique_ptr<ByteStream> open_file_stream(const std::string &path, std::string label) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error(fmt::format("{}: cannot open: {}", label, std::strerror(errno)));
+  }
+  return std::make_unique<OwnedFdStream>(fd, std::move(label));
+}
 
 std::unique_ptr<ByteStream> open_fd_stream(int fd, std::string label) {
   return std::make_unique<FdStream>(fd, std::move(label));

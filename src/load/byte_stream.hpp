@@ -41,6 +41,9 @@ protected:
   std::string fault_;
 };
 
+/// Opens and reads the file at `path` (closed with the stream); throws Error if it cannot.
+std::unique_ptr<ByteStream> open_file_stream(const std::string &path, std::string label);
+
 /// Reads a file descriptor (not owned) named `label` in messages.
 std::unique_ptr<ByteStream> open_fd_stream(int fd, std::string label);
 

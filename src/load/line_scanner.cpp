@@ -133,11 +133,13 @@ namespace {
 
 /// An open input file, read with pread(2) by any thread.
 struct PlainFile {
+  std::string path;
   std::string label;
   int fd = -1;
   std::uint64_t size = 0;
 
-  PlainFile(const std::string &path, std::string file_label) : label(std::move(file_label)) {
+  PlainFile(const std::string &file_path, std::string file_label)
+      : path(file_path), label(std::move(file_label)) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       throw Error(fmt::format("{}: cannot open: {}", label, std::strerror(errno)));
@@ -775,7 +777,14 @@ private:
     });
     const bool may_be_positional = plain && content.compression == Compression::none &&
                                    !content.utf16 && plain->size > 4 * chunk_size_;
-    RecordFramer framer(std::move(content.stream), options_.max_record_size, force_json_lines);
+    RecordFramer::Reopen reopen;
+    if (plain) { // a file can be read again, whatever its layers
+      reopen = [path = plain->path, label = plain->label] {
+        return open_content(open_file_stream(path, label)).stream;
+      };
+    }
+    RecordFramer framer(std::move(content.stream), options_.max_record_size, force_json_lines,
+                        reopen);
     Task first;
     first.file = id;
     first.place = RecordPlace{table_, placed};

@@ -407,6 +407,10 @@ public:
       return false;
     }
     while (batch.text.size < size) {
+      if (in_string_ && !escape_ && !skip_line_ && (pos_ < len_ || refill()) &&
+          skip_string_run() > 0) {
+        continue; // most bytes are inside strings: take them in runs
+      }
       const int c = get();
       if (c < 0) {
         end_sequence(batch);
@@ -422,6 +426,28 @@ public:
       }
     }
     return batch.text.size > 0 || !batch.errors.empty();
+  }
+
+  /// Inside a string: the bytes up to the next quote, backslash or line end, in one run; how
+  /// many were taken (0 when the next byte is one of those).
+  std::size_t skip_string_run() {
+    const char *begin = in_.data() + pos_;
+    const char *end = in_.data() + len_;
+    const char *at = begin;
+    while (at < end && *at != '"' && *at != '\\' && *at != '\n') {
+      ++at;
+    }
+    const auto count = static_cast<std::size_t>(at - begin);
+    if (collecting_ && !oversize_) {
+      if (record_.size() + count > max_record_) {
+        oversize_ = true;
+        record_.clear();
+      } else {
+        record_.append(begin, count);
+      }
+    }
+    pos_ += count;
+    return count;
   }
 
   void sequence_byte(char c, RecordBatch &batch) {
@@ -456,7 +482,10 @@ public:
       if (scalar_ && stack_.empty()) {
         emit(batch);
       }
-      if (collecting_) {
+      // Whitespace inside a value shrinks to one space, and to none after `{`, `[`, `,` and
+      // `:` (pretty-printing's indentation); a line end never reaches the record line.
+      if (collecting_ && !oversize_ && !record_.empty() &&
+          std::string_view("{[,: ").find(record_.back()) == std::string_view::npos) {
         collect(' ');
       }
       after_value_ = false;
@@ -879,54 +908,63 @@ public:
 };
 
 RecordFramer::RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record,
-                           bool json_lines)
+                           bool json_lines, Reopen reopen)
     : impl_(std::make_unique<Impl>(std::move(text), max_record)) {
   framing_ = impl_->sniff();
   if (json_lines && framing_ != Framing::empty) {
     framing_ = Framing::json_lines;
   } else if (impl_->needs_validation_) {
-    decide_sequence_or_lines(max_record);
+    decide_sequence_or_lines(max_record, reopen);
   }
   if (framing_ == Framing::csv) {
     impl_->read_csv_header();
   }
 }
 
-void RecordFramer::decide_sequence_or_lines(std::size_t max_record) {
-  // D10: the whole text decides, so it is kept in an unnamed temporary file (the stream it
-  // comes from may not be read twice), checked as a sequence, and then read from the file.
-  const char *tmp = std::getenv("TMPDIR");
-  const int fd = ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                        O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    throw Error(fmt::format("cannot make a temporary file: {}", std::strerror(errno)));
-  }
-  spool_ = std::shared_ptr<void>(nullptr, [fd](void *) { ::close(fd); });
-  std::vector<char> buffer(std::size_t{1} << 20);
-  for (std::size_t got; (got = impl_->text_->read(buffer.data(), buffer.size())) > 0;) {
-    for (std::size_t done = 0; done < got;) {
-      const ssize_t put = ::write(fd, buffer.data() + done, got - done);
-      if (put < 0 && errno != EINTR) {
-        throw Error(fmt::format("cannot write a temporary file: {}", std::strerror(errno)));
-      }
-      done += static_cast<std::size_t>(std::max<ssize_t>(put, 0));
+void RecordFramer::decide_sequence_or_lines(std::size_t max_record, const Reopen &reopen) {
+  // D10: the whole text decides. A file is read twice, once to check it; a stream that may not
+  // be read twice (an archive member) is kept in an unnamed temporary file first.
+  std::function<std::unique_ptr<Impl>()> fresh;
+  if (reopen) {
+    fresh = [&] {
+      auto impl = std::make_unique<Impl>(reopen(), max_record);
+      impl->sniff(); // drops the byte-order mark again
+      return impl;
+    };
+  } else {
+    const char *tmp = std::getenv("TMPDIR");
+    const int fd = ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                          O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw Error(fmt::format("cannot make a temporary file: {}", std::strerror(errno)));
     }
+    spool_ = std::shared_ptr<void>(nullptr, [fd](void *) { ::close(fd); });
+    std::vector<char> buffer(std::size_t{1} << 20);
+    for (std::size_t got; (got = impl_->text_->read(buffer.data(), buffer.size())) > 0;) {
+      for (std::size_t done = 0; done < got;) {
+        const ssize_t put = ::write(fd, buffer.data() + done, got - done);
+        if (put < 0 && errno != EINTR) {
+          throw Error(fmt::format("cannot write a temporary file: {}", std::strerror(errno)));
+        }
+        done += static_cast<std::size_t>(std::max<ssize_t>(put, 0));
+      }
+    }
+    const std::string fault = impl_->text_->fault();
+    fresh = [fd, fault, max_record] {
+      ::lseek(fd, 0, SEEK_SET);
+      auto impl = std::make_unique<Impl>(
+          std::make_unique<PeekStream>(open_fd_stream(fd, "temporary file")), max_record);
+      impl->spool_fault_ = fault;
+      return impl;
+    };
   }
-  const std::string fault = impl_->text_->fault();
-  const auto reopen = [&] {
-    ::lseek(fd, 0, SEEK_SET);
-    auto impl = std::make_unique<Impl>(
-        std::make_unique<PeekStream>(open_fd_stream(fd, "temporary file")), max_record);
-    impl->spool_fault_ = fault;
-    return impl;
-  };
-  auto check = reopen();
+  auto check = fresh();
   check->validating_ = true;
   RecordBatch batch;
   while (check->next_sequence(batch, std::size_t{1} << 20) && !check->invalid_) {
   }
   framing_ = check->invalid_ ? Framing::json_lines : Framing::sequence;
-  impl_ = reopen();
+  impl_ = fresh();
 }
 
 RecordFramer::~RecordFramer() = default;

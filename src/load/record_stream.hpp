@@ -19,6 +19,7 @@
 #include "load/padded_buffer.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,8 +76,14 @@ struct RecordBatch {
 class RecordFramer {
 public:
   /// `max_record`: bytes one record may have (a longer one is a data error and skipped).
-  /// `json_lines`: frame as JSON lines whatever the first line is.
-  RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record, bool json_lines = false);
+  /// Opens the same text again from its start (a file can be; a stream may not).
+  using Reopen = std::function<std::unique_ptr<PeekStream>()>;
+
+  /// `json_lines`: frame as JSON lines whatever the first line is. `reopen` (may be empty):
+  /// how to read the text again when its framing needs a look at all of it (D10); without it
+  /// the text is kept in a temporary file for that.
+  RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record, bool json_lines = false,
+               Reopen reopen = {});
   ~RecordFramer();
 
   /// The framing, decided from the first non-blank line (D9, D10).
@@ -91,7 +98,7 @@ public:
   class Impl;
 
 private:
-  void decide_sequence_or_lines(std::size_t max_record);
+  void decide_sequence_or_lines(std::size_t max_record, const Reopen &reopen);
   std::unique_ptr<Impl> impl_;
   Framing framing_ = Framing::empty;
   std::shared_ptr<void> spool_; ///< the temporary file a text is read from (D10)

@@ -94,8 +94,8 @@ TEST(Framing, SequenceValuesBecomeOneLineRecordsAtAnyBatchSize) {
     const Framed framed = frame(text, batch);
     EXPECT_EQ(framed.framing, Framing::sequence);
     EXPECT_EQ(framed.records,
-              (std::vector<std::string>{"{   \"a\": \"x y\",   \"b\": [1,  2] }", "[{\"c\": 1}]",
-                                        "[{\"d\": {\"e\": \"]}\"}}]", "{\"f\":\"\\\"\"}"}));
+              (std::vector<std::string>{"{\"a\":\"x y\",\"b\":[1,2] }", "[{\"c\":1}]",
+                                        "[{\"d\":{\"e\":\"]}\"}}]", "{\"f\":\"\\\"\"}"}));
     EXPECT_EQ(framed.lines, (std::vector<std::uint64_t>{1, 7, 8, 10}));
     EXPECT_TRUE(framed.errors.empty());
   }
@@ -104,7 +104,7 @@ TEST(Framing, SequenceValuesBecomeOneLineRecordsAtAnyBatchSize) {
 TEST(Framing, TopLevelScalarsAreErrorsButTheSequenceStands) {
   const Framed framed = frame("{\n\"a\":1}\n42\n\"text\"\n{\"b\":2}\n");
   EXPECT_EQ(framed.framing, Framing::sequence);
-  EXPECT_EQ(framed.records, (std::vector<std::string>{"{ \"a\":1}", "{\"b\":2}"}));
+  EXPECT_EQ(framed.records, (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"}));
   ASSERT_EQ(framed.errors.size(), 2u);
   EXPECT_EQ(framed.errors[0].first, 3u);
   EXPECT_EQ(framed.errors[1].first, 4u);
