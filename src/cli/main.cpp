@@ -5,6 +5,7 @@
 #include "cli/output_file.hpp"
 #include "cli/report.hpp"
 #include "load/huge_buffer.hpp"
+#include "load/simd/level.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/output/json_lines_writer.hpp"
 #include "usbexfil/pipeline.hpp"
@@ -63,6 +64,9 @@ int main(int argc, char **argv) {
   }
   usbexfil::reserve_heap_on_huge_pages(std::size_t{8} << 20);
   auto log = make_logger(parsed.run->verbosity);
+  if (!usbexfil::simd::active_note().empty()) {
+    log->warn("warning: {}", usbexfil::simd::active_note());
+  }
   try {
     if (parsed.run->command == usbexfil::cli::Command::inspect) {
       return inspect(*parsed.run, *log);

@@ -1,4 +1,6 @@
 #include "cli/options.hpp"
+#include "load/simd/level.hpp"
+#include "usbexfil_version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -81,13 +83,21 @@ Datetime parse_bound(const std::string &text, const char *flag) {
   return value;
 }
 
+/// `usbexfil --version`: what a bug report needs, the SIMD kernels chosen on this CPU among them.
+std::string version_text() {
+  return fmt::format("usbexfil {} (commit {})\nbuild: {}, {}\nsimd: pre-filter {}, JSON parser {}",
+                     USBEXFIL_VERSION, USBEXFIL_COMMIT, USBEXFIL_BUILD_TYPE,
+                     USBEXFIL_BUILD_TARGET, simd::name(simd::active()),
+                     simd::json_parser_kernel());
+}
+
 } // namespace
 
 Parsed parse_arguments(int argc, char **argv) {
   CLI::App app{"usbexfil: the Sentinel rule \"Mass Download & copy to USB device by single "
                "user\", run offline over exported tables.",
                "usbexfil"};
-  app.set_version_flag("--version", "usbexfil " USBEXFIL_VERSION);
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   CLI::App *run = app.add_subcommand("run", "Run the rule over the tables' exports");
   run->footer(RUN_EXAMPLES);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "load/line_scanner.hpp"
+#include "load/simd/level.hpp"
 
 #include <array>
 #include <cstdint>
@@ -48,6 +49,37 @@ private:
   std::uint64_t mask_; ///< bit count - 1
 };
 
+namespace prefilter_detail {
+
+/// Needles that share the SIMD test: first byte, and the byte `span - 1` bytes later.
+struct Group {
+  char first;
+  char last;
+  std::size_t span; ///< min(needle length, 32)
+  std::vector<std::string> needles;
+};
+
+/// What a RawPrefilter looks for, as its kernels (simd/prefilter_kernel.hpp) read it.
+struct PrefilterSpec {
+  std::vector<Group> groups;
+  /// The key: its name's first and last byte for the SIMD test; one needle, the name and its
+  /// closing quote.
+  std::optional<Group> key;
+  const std::unordered_set<std::string_view> *values = nullptr;
+  std::optional<StringBloom> bloom; ///< of `values`
+};
+
+/// One instruction set's implementation of RawPrefilter::scan and RawPrefilter::sieve.
+struct PrefilterKernel {
+  RawMatch (*scan)(const PrefilterSpec &spec, std::string_view line);
+  void (*sieve)(const PrefilterSpec &spec, const char *begin, const char *end, SievedLines &out);
+};
+
+/// The kernel for `level`, which must be simd::supported.
+const PrefilterKernel &prefilter_kernel(simd::Level level);
+
+} // namespace prefilter_detail
+
 /// Searches lines for a few needles, a key and `\u` escapes in one SIMD pass.
 ///
 /// The key test: in a line without `\u` escapes, an object member named `key` is spelled
@@ -60,12 +92,13 @@ class RawPrefilter {
 public:
   /// Needles must be at least 2 bytes long. `values` (may be null: no key test) must outlive
   /// the filter; the key test is dropped when `values` holds the empty string (an absent key
-  /// reads as empty).
+  /// reads as empty). `level` picks the kernel (tests run each one); it must be supported.
   explicit RawPrefilter(const std::vector<std::string> &needles, std::string_view key = {},
-                        const std::unordered_set<std::string_view> *values = nullptr);
+                        const std::unordered_set<std::string_view> *values = nullptr,
+                        simd::Level level = simd::active());
 
   /// `line` must have LINE_PADDING (128) readable bytes after its end, as the scanner gives.
-  RawMatch scan(std::string_view line) const;
+  RawMatch scan(std::string_view line) const { return kernel_->scan(spec_, line); }
 
   /// The whole-range form of the same test, for a scanner: one SIMD pass over `[begin, end)`
   /// (whole lines, LINE_PADDING readable bytes after `end`) that finds newlines, `\u` escapes
@@ -73,25 +106,17 @@ public:
   /// anchor: with a key test, a place where the key may hold an admitted value; without one,
   /// a needle. Every other line is one `scan` says `none` to. Like ripgrep with a literal, it
   /// looks at line boundaries only around what it finds, not line by line.
-  void sieve(const char *begin, const char *end, SievedLines &out) const;
+  void sieve(const char *begin, const char *end, SievedLines &out) const {
+    kernel_->sieve(spec_, begin, end, out);
+  }
+
+  /// The instruction set this filter's kernel uses.
+  simd::Level level() const { return level_; }
 
 private:
-  /// Needles that share the SIMD test: first byte, and the byte `span - 1` bytes later.
-  struct Group {
-    char first;
-    char last;
-    std::size_t span; ///< min(needle length, 32)
-    std::vector<std::string> needles;
-  };
-  bool any_needle_at(std::string_view line, std::size_t pos) const;
-  /// Whether the key occurrence whose name starts at `pos` may hold an admitted value.
-  bool key_value_may_match(std::string_view line, std::size_t pos) const;
-  std::vector<Group> groups_;
-  /// The key: its name's first and last byte for the SIMD test; one needle, the name and its
-  /// closing quote.
-  std::optional<Group> key_;
-  const std::unordered_set<std::string_view> *values_ = nullptr;
-  std::optional<StringBloom> bloom_; ///< of `values_`
+  prefilter_detail::PrefilterSpec spec_;
+  simd::Level level_;
+  const prefilter_detail::PrefilterKernel *kernel_;
 };
 
 } // namespace usbexfil

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 using namespace usbexfil;
@@ -211,7 +212,7 @@ void expect_sieve(const RawPrefilter &filter, const std::string &range, const Ex
 // Random ranges of lines built from pieces that matter to the sieve, so that marks, newlines
 // and 64-byte block boundaries fall at every offset against each other. Every line that is not
 // blank starts with `{"`.
-std::string random_range(std::mt19937 &random) {
+std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
   static const std::vector<std::string> pieces = {
       "x", "yy", "FileCreated", "FileRenamed", "FileCreate", "\\u0041", "\\\\u", "\\\\\\u00e9",
       "\\", "u", "\"", "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com\"",
@@ -225,7 +226,7 @@ std::string random_range(std::mt19937 &random) {
   const std::size_t lines = random() % 8;
   for (std::size_t line = 0; line < lines; ++line) {
     range += "{\"";
-    for (std::size_t count = random() % 12; count > 0; --count) {
+    for (std::size_t count = random() % max_pieces; count > 0; --count) {
       range += pieces[random() % pieces.size()];
     }
     if (line + 1 < lines || random() % 2 == 0) {
@@ -323,4 +324,97 @@ TEST(CheapLooks, ReadsLinesWithEscapesInsteadOfPassingThemAll) {
       R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"alice@contoso.com"})"));
   // Malformed JSON with an escape: left to the full parse, which reports it.
   EXPECT_TRUE(may_admit(R"({"ActionType":"\u0046ileCreated",)"));
+}
+
+// Every kernel this CPU supports (simd/level.hpp) answers as the baseline one does, line by line
+// and range by range. The tests above run the kernel in use; ctest runs them once more for each
+// level with USBEXFIL_SIMD set (tests/CMakeLists.txt).
+class PrefilterKernels : public ::testing::TestWithParam<simd::Level> {};
+
+TEST_P(PrefilterKernels, AgreeWithTheBaselineKernel) {
+  const simd::Level level = GetParam();
+  if (!simd::supported(level)) {
+    GTEST_SKIP() << "this CPU does not support " << simd::name(level);
+  }
+  struct Filters {
+    RawPrefilter tested;
+    RawPrefilter baseline;
+  };
+  const std::vector<std::string> needles{"FileCreated", "FileRenamed"};
+  const std::vector<std::string> short_needle{"yy"};
+  Filters filters[] = {
+      {RawPrefilter(needles, {}, nullptr, level), RawPrefilter(needles, {}, nullptr, simd::Level::sse2)},
+      {RawPrefilter(needles, "InitiatingProcessAccountUpn", &UPNS, level),
+       RawPrefilter(needles, "InitiatingProcessAccountUpn", &UPNS, simd::Level::sse2)},
+      {RawPrefilter(short_needle, {}, nullptr, level),
+       RawPrefilter(short_needle, {}, nullptr, simd::Level::sse2)},
+  };
+  std::mt19937 random(static_cast<unsigned>(level) + 23);
+  for (int round = 0; round < 2000; ++round) {
+    // Long lines too, so that a line spans several 64-byte blocks.
+    const std::string range = random_range(random, round % 2 == 0 ? 12 : 40);
+    std::string buffer = range + std::string(LINE_PADDING, '\0');
+    for (const Filters &pair : filters) {
+      EXPECT_EQ(pair.tested.level(), level);
+      SievedLines tested;
+      SievedLines baseline;
+      pair.tested.sieve(buffer.data(), buffer.data() + range.size(), tested);
+      pair.baseline.sieve(buffer.data(), buffer.data() + range.size(), baseline);
+      ASSERT_EQ(tested.lines, baseline.lines) << range;
+      ASSERT_EQ(tested.blank, baseline.blank) << range;
+      ASSERT_EQ(tested.kept.size(), baseline.kept.size()) << range;
+      for (std::size_t i = 0; i < tested.kept.size(); ++i) {
+        EXPECT_EQ(tested.kept[i].begin, baseline.kept[i].begin) << range;
+        EXPECT_EQ(tested.kept[i].end, baseline.kept[i].end) << range;
+        EXPECT_EQ(tested.kept[i].index, baseline.kept[i].index) << range;
+      }
+      for (std::size_t start = 0; start < range.size();) {
+        const std::size_t newline = std::min(range.find('\n', start), range.size());
+        const std::string line = range.substr(start, newline - start);
+        EXPECT_EQ(scan(pair.tested, line), scan(pair.baseline, line)) << line;
+        start = newline + 1;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, PrefilterKernels, ::testing::ValuesIn(simd::LEVELS),
+                         [](const ::testing::TestParamInfo<simd::Level> &param) {
+                           return std::string(simd::name(param.param));
+                         });
+
+TEST(SimdLevel, NamesRoundTripAndTheBaselineIsAlwaysSupported) {
+  for (const simd::Level level : simd::LEVELS) {
+    EXPECT_EQ(simd::parse(simd::name(level)), level);
+  }
+  EXPECT_FALSE(simd::parse("avx3"));
+  EXPECT_FALSE(simd::parse(""));
+  EXPECT_TRUE(simd::supported(simd::Level::sse2));
+  if (simd::supported(simd::Level::avx512)) {
+    EXPECT_TRUE(simd::supported(simd::Level::avx2));
+  }
+}
+
+TEST(SimdLevel, ActiveIsTheRequestedLevelWhenSupportedElseTheBestOne) {
+  const char *wanted = std::getenv("USBEXFIL_SIMD");
+  const std::optional<simd::Level> requested =
+      wanted != nullptr ? simd::parse(wanted) : std::nullopt;
+  if (requested && simd::supported(*requested)) {
+    EXPECT_EQ(simd::active(), *requested);
+    EXPECT_EQ(simd::active_note(), "");
+    return;
+  }
+  simd::Level best = simd::Level::sse2;
+  for (const simd::Level level : simd::LEVELS) {
+    if (simd::supported(level)) {
+      best = level;
+    }
+  }
+  EXPECT_EQ(simd::active(), best);
+  if (wanted != nullptr && *wanted != '\0') {
+    EXPECT_NE(simd::active_note().find("USBEXFIL_SIMD="), std::string::npos);
+  } else {
+    EXPECT_EQ(simd::active_note(), "");
+  }
+  EXPECT_EQ(RawPrefilter({"FileCreated"}).level(), simd::active());
 }

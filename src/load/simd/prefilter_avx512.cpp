@@ -1,0 +1,18 @@
+// The pre-filter kernel for avx512 (simd/prefilter_kernel.hpp).
+#include "load/simd/prefilter_kernel.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx2,bmi,bmi2,lzcnt,popcnt")
+#define USBEXFIL_BLOCK_AVX512
+#else
+#define USBEXFIL_BLOCK_SCALAR
+#endif
+#define USBEXFIL_KERNEL avx512
+#define USBEXFIL_KERNEL_TABLE PREFILTER_AVX512
+#include "load/simd/prefilter_kernel.inl"
+
+#if defined(__x86_64__)
+#pragma GCC pop_options
+#endif
