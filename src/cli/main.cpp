@@ -1,5 +1,6 @@
 // usbexfil: parse arguments, run the pipeline, write the findings, report on stderr.
-// stdout carries findings only. Exit 0 on success, 2 on any error (docs/cli.md).
+// stdout carries findings only. Exit 0 on success, 1 for findings under --fail-on-findings,
+// 2 on any error (docs/cli.md).
 #include "cli/inspect_report.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
@@ -38,6 +39,11 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   usbexfil::cli::report_summary(log, result, seconds,
                                 options.verbosity == usbexfil::cli::Verbosity::verbose);
+  if (options.fail_on_findings && !result.findings.empty()) {
+    log.error("{} finding{} (--fail-on-findings)", result.findings.size(),
+              result.findings.size() == 1 ? "" : "s");
+    return 1;
+  }
   return 0;
 }
 

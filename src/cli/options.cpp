@@ -132,6 +132,8 @@ Parsed parse_arguments(int argc, char **argv) {
                   "a longer one is a data error")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
+  run->add_flag("--fail-on-findings", options.fail_on_findings,
+                "Exit 1 when there is at least one finding (for a fixture that must stay clean)");
   run->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,
                 "Parse and report every malformed line, also lines that cannot match");
   auto *quiet_flag = run->add_flag("-q,--quiet", quiet, "Print errors only on stderr");
@@ -153,6 +155,14 @@ Parsed parse_arguments(int argc, char **argv) {
     }
     if (!to.empty()) {
       options.pipeline.window.to = parse_bound(to, "--to");
+    }
+    // The window is [from, to): a bound not before the other selects nothing, which is never
+    // what was meant and would look like a clean run with no findings.
+    if (!from.empty() && !to.empty() &&
+        !(options.pipeline.window.from < options.pipeline.window.to)) {
+      throw CLI::ValidationError(
+          "--from", fmt::format("'{}' is not before --to '{}': the window [from, to) is empty",
+                                from, to));
     }
   } catch (const CLI::ParseError &error) {
     const int code = app.exit(error);

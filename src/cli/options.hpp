@@ -20,6 +20,7 @@ struct RunOptions {
   std::string output; ///< empty: standard output
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;
+  bool fail_on_findings = false; ///< exit 1 when there is a finding
 };
 
 /// The outcome of parsing: options to run, or an exit code to return at once (after --help,

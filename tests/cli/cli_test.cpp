@@ -39,6 +39,32 @@ TEST(Cli, HelpAndVersionExitWithZero) {
   const CommandResult version = run_usbexfil("--version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_TRUE(version.out.starts_with("usbexfil "));
+  EXPECT_TRUE(contains(version.out, "\nsimd: pre-filter ")) << version.out;
+}
+
+TEST(Cli, AnEmptyWindowIsAUsageError) {
+  for (const std::string &bounds : {std::string("--from 2026-03-11 --to 2026-03-10"),
+                                    std::string("--from 2026-03-10 --to 2026-03-10T00:00:00Z")}) {
+    const CommandResult result = run_usbexfil("run '" + DEMO + "' " + bounds);
+    EXPECT_EQ(result.exit_code, 2) << bounds;
+    EXPECT_TRUE(contains(result.err, "is not before --to")) << result.err;
+    EXPECT_EQ(result.out, "");
+  }
+  EXPECT_EQ(run_usbexfil("run '" + DEMO + "' -q --from 2026-03-10 --to 2026-03-10T00:00:01Z")
+                .exit_code,
+            0);
+}
+
+TEST(Cli, FailOnFindingsExitsWithOneOnlyWhenThereAreFindings) {
+  const CommandResult found = run_usbexfil("run '" + DEMO + "' --fail-on-findings");
+  EXPECT_EQ(found.exit_code, 1);
+  EXPECT_FALSE(found.out.empty()); // the findings are still written
+  EXPECT_TRUE(contains(found.err, "(--fail-on-findings)")) << found.err;
+  // Outside the demo day's window: no finding, exit 0.
+  const CommandResult clean =
+      run_usbexfil("run '" + DEMO + "' -q --fail-on-findings --from 2020-01-01 --to 2020-01-02");
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.out, "");
 }
 
 TEST(Cli, MissingOrEmptyDirIsAnError) {
