@@ -85,6 +85,15 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
   const auto &scan = options.scan;
   LoadStats stats;
   const auto record = [&](LoadStats &table) {
+    // --strict: a file that was not read (no table, records naming no table) is an error, not a
+    // warning: a strict run reads all of its input or fails.
+    if (scan.strict && !table.notes.empty()) {
+      throw Error(table.notes.front() + " (--strict: every input file must be read)");
+    }
+    if (scan.strict && table.scanned && table.inputs > 0 && table.rows_read == 0) {
+      throw Error(fmt::format("{}: {} input{} read, no rows (--strict: every table must have rows)",
+                              table.table, table.inputs, table.inputs == 1 ? "" : "s"));
+    }
     for (std::string &note : table.notes) {
       result.warnings.push_back(std::move(note));
     }
@@ -173,6 +182,13 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
 
   // D27: a table without input (no file or member placed in it, no record naming it).
   for (const LoadStats &table : result.tables) {
+    if (table.inputs == 0 && scan.strict) {
+      throw Error(fmt::format("no input for {} (--strict: every table must have input; name a "
+                              "file after it, put it in a folder named after it, or give it with "
+                              "--alerts, --cloud-app-events, --device-file-events or "
+                              "--device-events)",
+                              table.table));
+    }
     if (table.inputs == 0) {
       result.warnings.push_back(fmt::format("no input for {}; the table is empty", table.table));
     }

@@ -127,6 +127,40 @@ TEST(Cli, StrictChecksLinesThePreFilterWouldSkip) {
   EXPECT_TRUE(contains(validate.err, "CloudAppEvents.jsonl:2: not valid JSON")) << validate.err;
 }
 
+TEST(Cli, StrictRefusesAMissingOrEmptyTableAndAFileItCannotRead) {
+  const std::string tables[] = {"SecurityAlert.jsonl", "CloudAppEvents.jsonl",
+                                "DeviceFileEvents.jsonl", "DeviceEvents.jsonl"};
+  std::string all;
+  for (const std::string &table : tables) {
+    all += " '" + DEMO + "/" + table + "'";
+  }
+  const CommandResult clean = run_usbexfil("run --strict -q" + all);
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_FALSE(clean.out.empty());
+  // A table without input: a warning normally, an error under --strict.
+  const std::string three = all.substr(0, all.rfind(" '"));
+  const CommandResult lenient = run_usbexfil("run" + three);
+  EXPECT_EQ(lenient.exit_code, 0);
+  EXPECT_TRUE(contains(lenient.err, "no input for DeviceEvents; the table is empty")) << lenient.err;
+  const CommandResult missing = run_usbexfil("run --strict -q" + three);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(contains(missing.err, "usbexfil: error: no input for DeviceEvents (--strict"))
+      << missing.err;
+  EXPECT_EQ(missing.out, "");
+  // A table whose input holds no rows.
+  TempDir dir;
+  const std::string empty = dir.write("DeviceEvents.jsonl", "\n\n");
+  const CommandResult no_rows = run_usbexfil("run --strict -q" + three + " '" + empty + "'");
+  EXPECT_EQ(no_rows.exit_code, 2);
+  EXPECT_TRUE(contains(no_rows.err, "DeviceEvents: 1 input read, no rows")) << no_rows.err;
+  // A file that names no table (the demo folder holds README.md, generate.py, expected.jsonl).
+  const CommandResult unread = run_usbexfil("run --strict -q '" + DEMO + "'");
+  EXPECT_EQ(unread.exit_code, 2);
+  EXPECT_TRUE(contains(unread.err, ": no table: ")) << unread.err;
+  EXPECT_TRUE(contains(unread.err, "(--strict: every input file must be read)")) << unread.err;
+  EXPECT_EQ(unread.out, "");
+}
+
 TEST(Cli, OutputFileIsWrittenWholeOrNotAtAll) {
   TempDir out;
   const std::string target = out.file("findings.jsonl");

@@ -31,7 +31,16 @@ TEST(Golden, EveryCaseGivesItsExpectedBytes) {
     SCOPED_TRACE(dir.filename().string());
     const std::string args =
         std::filesystem::exists(dir / "args") ? trim(read_file((dir / "args").string())) : "";
-    const CommandResult result = run_usbexfil("run '" + dir.string() + "' -q " + args);
+    // The case's inputs are every entry but its own description, arguments and expectation, so
+    // that a case may run under --strict, which refuses a file it cannot place in a table.
+    std::string paths;
+    for (const auto &input : std::filesystem::directory_iterator(dir)) {
+      const std::string name = input.path().filename().string();
+      if (name != "args" && name != "case.md" && name != "expected.jsonl") {
+        paths += " '" + input.path().string() + "'";
+      }
+    }
+    const CommandResult result = run_usbexfil("run" + paths + " -q " + args);
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(result.out, read_file((dir / "expected.jsonl").string()));
   }
