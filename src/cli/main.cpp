@@ -29,6 +29,7 @@ std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) 
 
 int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   const auto start = std::chrono::steady_clock::now();
+  usbexfil::cli::OutputTarget::check(options.output);
   const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
   const usbexfil::PipelineResult result = usbexfil::run_pipeline(inputs, options.pipeline);
   usbexfil::cli::OutputTarget output(options.output);
@@ -49,6 +50,7 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
 
 /// `usbexfil inspect`: the report on stdout, warnings and data errors on stderr.
 int inspect(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
+  usbexfil::cli::OutputTarget::check(options.output);
   const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
   const usbexfil::Inspection inspection =
       usbexfil::inspect_inputs(inputs, options.pipeline.scan);

@@ -74,6 +74,37 @@ OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOU
   ::fchmod(fd_, 0666 & ~mask);
 }
 
+void OutputTarget::check(const std::string &path) {
+  if (path.empty()) {
+    return;
+  }
+  std::error_code error;
+  std::filesystem::path target(path);
+  const std::filesystem::file_status status = std::filesystem::status(target, error);
+  if (std::filesystem::is_directory(status)) {
+    throw Error(fmt::format("{}: is a directory", path));
+  }
+  if (std::filesystem::exists(status)) {
+    if (!std::filesystem::is_regular_file(status)) {
+      if (::access(path.c_str(), W_OK) != 0) {
+        throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+      }
+      return;
+    }
+    const std::filesystem::path resolved = std::filesystem::canonical(target, error);
+    if (!error) {
+      target = resolved;
+    }
+  }
+  const std::filesystem::path folder =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  // The temporary file is created in the folder, so the folder must exist and be writable.
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw Error(fmt::format("{}: cannot create a temporary file in {}: {}", path, folder.string(),
+                            std::strerror(errno)));
+  }
+}
+
 OutputTarget::~OutputTarget() {
   if (direct_) {
     ::close(fd_);

@@ -17,6 +17,11 @@ class OutputTarget {
 public:
   explicit OutputTarget(std::string path);
   ~OutputTarget();
+
+  /// Throws the Error the constructor would for a path that cannot be written (a directory, a
+  /// missing or unwritable folder), without creating anything: a run checks its output before
+  /// any work, so that a bad -o never costs a whole run.
+  static void check(const std::string &path);
   OutputTarget(const OutputTarget &) = delete;
   OutputTarget &operator=(const OutputTarget &) = delete;
 

@@ -184,6 +184,20 @@ TEST(Cli, OutputFileIsWrittenWholeOrNotAtAll) {
   EXPECT_TRUE(contains(no_dir.err, "/nonexistent/dir/f.jsonl")) << no_dir.err;
 }
 
+TEST(Cli, AnOutputThatCannotBeWrittenIsRefusedBeforeAnyWork) {
+  // Under --strict the input's malformed line would end the run; the output is refused first.
+  TempDir dir;
+  dir.write("SecurityAlert.jsonl", "{\"AlertName\": tru}\n");
+  for (const std::string &target :
+       {dir.path().string(), std::string("/nonexistent/dir/f.jsonl")}) {
+    const CommandResult result =
+        run_usbexfil("run --strict '" + dir.path().string() + "' -o '" + target + "'");
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_TRUE(contains(result.err, "usbexfil: error: " + target + ": ")) << result.err;
+    EXPECT_FALSE(contains(result.err, "not valid JSON")) << result.err;
+  }
+}
+
 TEST(Cli, OutputToSomethingNotARegularFileIsWrittenInPlace) {
   TempDir out;
   const std::string expected = run_usbexfil("run -q '" + DEMO + "'").out;
