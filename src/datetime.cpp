@@ -147,6 +147,11 @@ Datetime parse_datetime(std::string_view text) {
   if (seconds < 0) {
     return Datetime::null(); // an offset that moves 0001-01-01 before the epoch of ticks
   }
+  // Nor past 9999-12-31T23:59:59.9999999Z, Kusto's largest datetime (which a negative offset
+  // on the last day of 9999 would reach, and which four year digits could not print).
+  if (seconds >= (days_from_civil(9999, 12, 31) + 1) * SECONDS_PER_DAY) {
+    return Datetime::null();
+  }
   return Datetime::from_ticks(seconds * TICKS_PER_SECOND + fraction);
 }
 

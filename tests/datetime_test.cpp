@@ -55,6 +55,17 @@ TEST(ParseDatetime, CoversTheWholeRange) {
   EXPECT_EQ(roundtrip("1970-01-01T00:00:00Z"), "1970-01-01T00:00:00.0000000Z");
 }
 
+TEST(ParseDatetime, AnOffsetThatLeavesTheRangeIsNull) {
+  // Past the end of 9999 in UTC: out of Kusto's range (it printed as year 0000 once).
+  EXPECT_TRUE(parse_datetime("9999-12-31T23:00:00-02:00").is_null());
+  EXPECT_TRUE(parse_datetime("9999-12-31T23:59:59.9999999-00:01").is_null());
+  EXPECT_EQ(roundtrip("9999-12-31T22:00:00-01:59"), "9999-12-31T23:59:00.0000000Z");
+  EXPECT_EQ(roundtrip("9999-12-31T23:59:59.9999999-00:00"), "9999-12-31T23:59:59.9999999Z");
+  // Before 0001-01-01 in UTC.
+  EXPECT_TRUE(parse_datetime("0001-01-01T00:30:00+01:00").is_null());
+  EXPECT_EQ(roundtrip("0001-01-01T01:00:00+01:00"), "0001-01-01T00:00:00.0000000Z");
+}
+
 TEST(Datetime, ComparisonsWithNullAreFalse) {
   const Datetime t = parse_datetime("2026-03-10T09:00:00Z");
   const Datetime null = Datetime::null();
