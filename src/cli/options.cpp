@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace usbexfil::cli {
@@ -103,6 +104,8 @@ Parsed parse_arguments(int argc, char **argv) {
   run->footer(RUN_EXAMPLES);
   CLI::App *inspect =
       app.add_subcommand("inspect", "Show how each input file is read, and what it holds");
+  CLI::App *help = app.add_subcommand("help", "Print this help, or a subcommand's: help run");
+  help->allow_extras();
   inspect->footer(INSPECT_EXAMPLES);
 
   RunOptions options;
@@ -145,6 +148,22 @@ Parsed parse_arguments(int argc, char **argv) {
       ->check(CLI::Range(1u, 256u));
   try {
     app.parse(argc, argv);
+    if (help->parsed()) {
+      const std::vector<std::string> topic = help->remaining();
+      const CLI::App *about = &app;
+      if (!topic.empty()) {
+        if (topic.front() == "run") {
+          about = run;
+        } else if (topic.front() == "inspect") {
+          about = inspect;
+        }
+      }
+      // App::help() would describe the subcommand parsed last, `help` itself.
+      std::fputs(about->get_formatter()->make_help(about, about == &app ? "usbexfil" : "usbexfil " + about->get_name(),
+                                                 CLI::AppFormatMode::Normal).c_str(),
+                 stdout);
+      return {std::nullopt, 0};
+    }
     if (inspect->parsed()) {
       options.command = Command::inspect;
       options.inputs = std::move(inspect_inputs);
@@ -165,8 +184,29 @@ Parsed parse_arguments(int argc, char **argv) {
                                 from, to));
     }
   } catch (const CLI::ParseError &error) {
-    const int code = app.exit(error);
-    return {std::nullopt, code == 0 ? 0 : 2};
+    if (error.get_exit_code() == 0) { // --help, --version
+      app.exit(error);
+      return {std::nullopt, 0};
+    }
+    // Bare `usbexfil`: the usage, as an answer to "what can this do?", on stderr (exit 2).
+    if (argc <= 1) {
+      std::fputs(app.help().c_str(), stderr);
+      return {std::nullopt, 2};
+    }
+    // Usage errors read like every other message: `usbexfil: error: ...`.
+    const CLI::App *where = run->parsed() ? run : inspect->parsed() ? inspect : &app;
+    const std::string first = argv[1];
+    const std::string message =
+        where == &app && !first.starts_with('-')
+            ? fmt::format("'{}' is not a subcommand: use run, inspect or help", first)
+            : std::string(error.what());
+    std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
+                 message.c_str(),
+                 where == &app ? "usbexfil" : ("usbexfil " + where->get_name()).c_str());
+    return {std::nullopt, 2};
+  }
+  if (options.output == "-") {
+    options.output.clear(); // `-o -`: standard output, as for inputs
   }
   options.pipeline.scan.threads = threads;
   options.pipeline.scan.chunk_size = chunk_size;

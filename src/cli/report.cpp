@@ -31,6 +31,24 @@ std::string plural(std::uint64_t n, std::string_view word) {
 
 } // namespace
 
+std::string human_bytes(std::uint64_t bytes) {
+  const auto n = static_cast<double>(bytes);
+  if (bytes < 1000) {
+    return plural(bytes, "byte");
+  }
+  if (bytes < 1000 * 1000) {
+    return fmt::format("{:.1f} kB", n / 1e3);
+  }
+  if (bytes < 1000 * 1000 * 1000) {
+    return fmt::format("{:.1f} MB", n / 1e6);
+  }
+  return fmt::format("{:.2f} GB", n / 1e9);
+}
+
+namespace {
+
+} // namespace
+
 void report_summary(spdlog::logger &log, const PipelineResult &result, double seconds,
                     bool verbose) {
   for (const LoadStats &table : result.tables) {
@@ -39,8 +57,8 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, double se
                plural(table.files, "file"));
       continue;
     }
-    log.info("{}: {}, {:.1f} MB, {} read, {} skipped, {} kept, {}, {:.3f} s", table.table,
-             plural(table.files, "file"), static_cast<double>(table.bytes) / 1e6,
+    log.info("{}: {}, {}, {} read, {} skipped, {} used by the rule, {}, {:.3f} s", table.table,
+             plural(table.files, "file"), human_bytes(table.bytes),
              plural(table.rows_read, "row"), table.rows_skipped, table.rows_kept,
              plural(table.warnings, "warning"), table.seconds);
   }

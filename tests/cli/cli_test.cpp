@@ -42,6 +42,49 @@ TEST(Cli, HelpAndVersionExitWithZero) {
   EXPECT_TRUE(contains(version.out, "\nsimd: pre-filter ")) << version.out;
 }
 
+TEST(Cli, BareCommandAndHelpPrintTheUsageAndUsageErrorsArePrefixed) {
+  const CommandResult bare = run_usbexfil("");
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_EQ(bare.out, "");
+  EXPECT_TRUE(contains(bare.err, "Usage: usbexfil")) << bare.err;
+  EXPECT_TRUE(contains(bare.err, "inspect")) << bare.err;
+  const CommandResult help = run_usbexfil("help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(contains(help.out, "Usage: usbexfil [OPTIONS] SUBCOMMAND")) << help.out;
+  const CommandResult help_run = run_usbexfil("help run");
+  EXPECT_EQ(help_run.exit_code, 0);
+  EXPECT_TRUE(contains(help_run.out, "Usage: usbexfil run")) << help_run.out;
+  EXPECT_TRUE(contains(help_run.out, "--strict")) << help_run.out;
+  const CommandResult unknown = run_usbexfil("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(unknown.err.starts_with("usbexfil: error: 'frobnicate' is not a subcommand"))
+      << unknown.err;
+  const CommandResult flag = run_usbexfil("run '" + DEMO + "' --no-such-flag");
+  EXPECT_TRUE(flag.err.starts_with("usbexfil: error: ")) << flag.err;
+  EXPECT_TRUE(contains(flag.err, "--no-such-flag")) << flag.err;
+  EXPECT_TRUE(contains(flag.err, "usbexfil run --help")) << flag.err;
+}
+
+TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
+  const CommandResult plain = run_usbexfil("run '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO +
+                                           "/CloudAppEvents.jsonl' '" + DEMO +
+                                           "/DeviceFileEvents.jsonl' '" + DEMO +
+                                           "/DeviceEvents.jsonl'");
+  const CommandResult dash = run_usbexfil("run '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO +
+                                          "/CloudAppEvents.jsonl' '" + DEMO +
+                                          "/DeviceFileEvents.jsonl' '" + DEMO +
+                                          "/DeviceEvents.jsonl' -o -");
+  EXPECT_EQ(dash.exit_code, 0) << dash.err;
+  EXPECT_FALSE(dash.out.empty());
+  EXPECT_EQ(dash.out, plain.out);
+  EXPECT_FALSE(std::filesystem::exists("-"));
+  // The demo tables are 30-183 kB: sizes in kB, never "0.0 MB"; "used by the rule", not "kept".
+  EXPECT_TRUE(contains(dash.err, "SecurityAlert: 1 file, 30.1 kB, 18 rows read, 0 skipped, "
+                                 "11 used by the rule"))
+      << dash.err;
+  EXPECT_FALSE(contains(dash.err, " MB")) << dash.err;
+}
+
 TEST(Cli, AnEmptyWindowIsAUsageError) {
   for (const std::string &bounds : {std::string("--from 2026-03-11 --to 2026-03-10"),
                                     std::string("--from 2026-03-10 --to 2026-03-10T00:00:00Z")}) {
