@@ -446,6 +446,9 @@ struct Task {
 struct FirstRecord {
   bool readable_unplaced = false;
   bool sieve = true;
+  /// The record is one of usbexfil's own findings (a findings file written into the export
+  /// folder, named after a table): never read as a table (inputs.md, "Our own findings").
+  bool findings = false;
   std::string what; ///< for inspect: "rows", "envelopes", ...
 };
 
@@ -487,6 +490,8 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
     bool properties = false;
     bool schema = false;
     bool results = false;
+    bool alert_time = false;
+    bool matched_files = false;
     const simdjson::dom::object object = value.get_object().value_unsafe();
     for (const auto field : object) {
       const std::string_view key = field.key;
@@ -505,7 +510,16 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
         schema = true;
       } else if ((key == "Results" || key == "results") && field.value.is_array()) {
         results = true;
+      } else if (key == "Alert_TimeGenerated") {
+        alert_time = true;
+      } else if (key == "USB_Drive_MatchedFiles") {
+        matched_files = true;
       }
+    }
+    if (alert_time && matched_files) {
+      first.findings = true;
+      first.what = "usbexfil findings";
+      return first;
     }
     if (first.what == "rows" && category && properties) {
       first.what = "streaming envelopes";
@@ -522,6 +536,10 @@ FirstRecord classify_first_record(const RecordBatch &batch, Framing framing,
 constexpr const char *NO_TABLE =
     "no table: name it after its table (or put it in a folder named after one), or use "
     "--alerts, --cloud-app-events, --device-file-events or --device-events";
+
+/// A file of usbexfil's own findings met among the inputs.
+constexpr const char *FINDINGS =
+    "usbexfil findings, not a table (its rows have Alert_TimeGenerated and USB_Drive_MatchedFiles)";
 
 /// The table a member's own name or folders give (D37), before the archive's folders.
 std::optional<SourceTable> member_table(const std::string &member_path,
@@ -794,6 +812,11 @@ private:
       report.shape = framing_name(framer.framing());
       report.records = kind.what;
     });
+    if (kind.findings) {
+      book_.not_read(id);
+      book_.file_message(id, FINDINGS, false);
+      return;
+    }
     if (!placed && !kind.readable_unplaced) {
       book_.not_read(id);
       book_.file_message(id, NO_TABLE, false);

@@ -85,6 +85,28 @@ TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
   EXPECT_FALSE(contains(dash.err, " MB")) << dash.err;
 }
 
+TEST(Cli, FindingsWrittenIntoTheExportFolderAreNotReadBack) {
+  TempDir dir;
+  const std::string tables[] = {"SecurityAlert.jsonl", "CloudAppEvents.jsonl",
+                                "DeviceFileEvents.jsonl", "DeviceEvents.jsonl"};
+  for (const std::string &table : tables) {
+    dir.write(table, read_file(DEMO + "/" + table));
+  }
+  const std::string findings = dir.file("DeviceEvents-findings.jsonl");
+  const CommandResult first = run_usbexfil("run -q '" + dir.path().string() + "' -o '" + findings + "'");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_FALSE(read_file(findings).empty());
+  // The next run over the same folder names the file and leaves it out, with the same findings.
+  const CommandResult again = run_usbexfil("run '" + dir.path().string() + "'");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, read_file(findings));
+  EXPECT_TRUE(contains(again.err, "DeviceEvents-findings.jsonl: usbexfil findings, not a table"))
+      << again.err;
+  EXPECT_TRUE(contains(again.err, "DeviceEvents: 1 file,")) << again.err;
+  const CommandResult inspect = run_usbexfil("inspect '" + findings + "'");
+  EXPECT_TRUE(contains(inspect.out, "usbexfil findings")) << inspect.out;
+}
+
 TEST(Cli, AnEmptyWindowIsAUsageError) {
   for (const std::string &bounds : {std::string("--from 2026-03-11 --to 2026-03-10"),
                                     std::string("--from 2026-03-10 --to 2026-03-10T00:00:00Z")}) {
