@@ -74,4 +74,28 @@ void append_json_string(std::string &out, std::string_view text) {
   out.push_back('"');
 }
 
+std::string escape_terminal(std::string_view text) {
+  static constexpr char HEX[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out.push_back(HEX[byte >> 4]);
+      out.push_back(HEX[byte & 15]);
+    } else if (byte == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      const auto c1 = static_cast<unsigned char>(text[++i]);
+      out += "\\u00";
+      out.push_back(HEX[c1 >> 4]);
+      out.push_back(HEX[c1 & 15]);
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
 } // namespace usbexfil

@@ -25,4 +25,10 @@ bool ascii_istarts_with(std::string_view text, std::string_view prefix);
 /// Appends `text` as a JSON string literal (quotes, escapes for `"`, `\` and control bytes).
 void append_json_string(std::string &out, std::string_view text);
 
+/// `text` made safe for a terminal: every C0 control byte and DEL as `\xHH`, every C1 control
+/// (U+0080-U+009F, UTF-8 `C2 80`-`C2 9F`) as `\u00HH`; everything else, invalid UTF-8 and
+/// backslashes included, as it is (the text is for people, not for parsing). Every message on
+/// stderr goes through this, so a file name or an input value cannot drive the terminal.
+std::string escape_terminal(std::string_view text);
+
 } // namespace usbexfil

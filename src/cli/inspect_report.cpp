@@ -1,5 +1,7 @@
 #include "cli/inspect_report.hpp"
 
+#include "usbexfil/text.hpp"
+
 #include <fmt/format.h>
 
 namespace usbexfil::cli {
@@ -62,7 +64,9 @@ std::string format_inspection(const Inspection &inspection) {
   std::string out;
   for (const InspectedFile &file : inspection.files) {
     const FileReport &report = file.report;
-    out += fmt::format("{}\n  {}; {}\n", report.label, how_read(report), file.placement);
+    // File and folder names are shown, never obeyed by the terminal (escape_terminal).
+    out += fmt::format("{}\n  {}; {}\n", escape_terminal(report.label), how_read(report),
+                       escape_terminal(file.placement));
     if (!report.skipped.empty()) {
       out += fmt::format("  not read: {}\n", report.skipped);
       continue;

@@ -11,16 +11,38 @@
 #include "usbexfil/output/json_lines_writer.hpp"
 #include "usbexfil/pipeline.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include "usbexfil/text.hpp"
+
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+
+#include <cstdio>
 
 #include <chrono>
 #include <exception>
 
 namespace {
 
+/// stderr, one message a line, with control characters escaped (usbexfil::escape_terminal): a
+/// file name holding ESC, BEL or a newline is shown, never obeyed, and cannot forge a line.
+class TerminalSafeStderr final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+protected:
+  void sink_it_(const spdlog::details::log_msg &msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::string_view text(formatted.data(), formatted.size());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+      text.remove_suffix(1);
+    }
+    const std::string line = usbexfil::escape_terminal(text) + '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
 std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) {
-  auto log = spdlog::stderr_logger_st("usbexfil");
+  auto log = std::make_shared<spdlog::logger>("usbexfil", std::make_shared<TerminalSafeStderr>());
   log->set_pattern("usbexfil: %v");
   log->set_level(verbosity == usbexfil::cli::Verbosity::quiet ? spdlog::level::err
                                                               : spdlog::level::info);

@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 #include "load/simd/level.hpp"
+#include "usbexfil/text.hpp"
 #include "usbexfil_version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -201,7 +202,7 @@ Parsed parse_arguments(int argc, char **argv) {
             ? fmt::format("'{}' is not a subcommand: use run, inspect or help", first)
             : std::string(error.what());
     std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
-                 message.c_str(),
+                 escape_terminal(message).c_str(),
                  where == &app ? "usbexfil" : ("usbexfil " + where->get_name()).c_str());
     return {std::nullopt, 2};
   }

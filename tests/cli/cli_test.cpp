@@ -107,6 +107,29 @@ TEST(Cli, FindingsWrittenIntoTheExportFolderAreNotReadBack) {
   EXPECT_TRUE(contains(inspect.out, "usbexfil findings")) << inspect.out;
 }
 
+TEST(Cli, ControlCharactersInNamesAndArgumentsAreEscapedOnTheTerminal) {
+  TempDir dir;
+  dir.write("SecurityAlert.jsonl", read_file(DEMO + "/SecurityAlert.jsonl"));
+  // A name that would turn the terminal red, ring its bell and forge a second message line.
+  const std::string name = "notes\x1b[31mred\a\nusbexfil: error: forged";
+  dir.write(name, "{}\n");
+  const CommandResult result = run_usbexfil("run '" + dir.path().string() + "'");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "notes\\x1b[31mred\\x07\\x0ausbexfil: error: forged: no table"))
+      << result.err;
+  EXPECT_FALSE(contains(result.err, "\x1b")) << result.err;
+  EXPECT_FALSE(contains(result.err, "\a")) << result.err;
+  EXPECT_FALSE(contains(result.err, "\nusbexfil: error: forged")) << result.err;
+  const CommandResult inspect = run_usbexfil("inspect '" + dir.path().string() + "'");
+  EXPECT_TRUE(contains(inspect.out, "notes\\x1b[31mred")) << inspect.out;
+  EXPECT_FALSE(contains(inspect.out, "\x1b")) << inspect.out;
+  // C1 controls (here U+009B, a one-byte CSI) and text from the arguments, too.
+  const CommandResult usage = run_usbexfil("run '" + dir.path().string() + "' --from '\xc2\x9b" "31m'");
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_TRUE(contains(usage.err, "\\u009b31m")) << usage.err;
+  EXPECT_FALSE(contains(usage.err, "\xc2\x9b")) << usage.err;
+}
+
 TEST(Cli, AnEmptyWindowIsAUsageError) {
   for (const std::string &bounds : {std::string("--from 2026-03-11 --to 2026-03-10"),
                                     std::string("--from 2026-03-10 --to 2026-03-10T00:00:00Z")}) {
