@@ -93,6 +93,11 @@ std::string version_text() {
                      simd::json_parser_kernel());
 }
 
+/// "usbexfil" or "usbexfil run": how help and usage errors name a command.
+std::string command_name(const CLI::App &command) {
+  return command.get_parent() == nullptr ? "usbexfil" : "usbexfil " + command.get_name();
+}
+
 } // namespace
 
 Parsed parse_arguments(int argc, char **argv) {
@@ -160,9 +165,9 @@ Parsed parse_arguments(int argc, char **argv) {
         }
       }
       // App::help() would describe the subcommand parsed last, `help` itself.
-      std::fputs(about->get_formatter()->make_help(about, about == &app ? "usbexfil" : "usbexfil " + about->get_name(),
-                                                 CLI::AppFormatMode::Normal).c_str(),
-                 stdout);
+      const std::string text =
+          about->get_formatter()->make_help(about, command_name(*about), CLI::AppFormatMode::Normal);
+      std::fputs(text.c_str(), stdout);
       return {std::nullopt, 0};
     }
     if (inspect->parsed()) {
@@ -202,8 +207,7 @@ Parsed parse_arguments(int argc, char **argv) {
             ? fmt::format("'{}' is not a subcommand: use run, inspect or help", first)
             : std::string(error.what());
     std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
-                 escape_terminal(message).c_str(),
-                 where == &app ? "usbexfil" : ("usbexfil " + where->get_name()).c_str());
+                 escape_terminal(message).c_str(), command_name(*where).c_str());
     return {std::nullopt, 2};
   }
   if (options.output == "-") {

@@ -31,43 +31,64 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+/// Where the findings for `path` (not empty) go, decided the same way by the constructor and
+/// by `check`. Where the path already names something, symbolic links are looked through: a
+/// regular file is replaced where it lies (the link keeps pointing at it); anything else — a
+/// device such as /dev/null, a FIFO, a terminal — is written in place, never renamed over.
+struct Destination {
+  bool in_place = false;        ///< an existing non-regular file, opened and written as is
+  std::filesystem::path target; ///< the file to replace (when not in place)
+  std::filesystem::path folder; ///< where the temporary file is made
+};
+
+Destination destination(const std::string &path) {
+  Destination where;
+  std::error_code error;
+  where.target = path;
+  const std::filesystem::file_status status = std::filesystem::status(where.target, error);
+  if (std::filesystem::exists(status)) {
+    if (std::filesystem::is_directory(status)) {
+      throw Error(fmt::format("{}: is a directory", path));
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+      where.in_place = true;
+      return where;
+    }
+    const std::filesystem::path resolved = std::filesystem::canonical(where.target, error);
+    if (!error) {
+      where.target = resolved;
+    }
+  }
+  where.folder = where.target.has_parent_path() ? where.target.parent_path()
+                                                : std::filesystem::path(".");
+  return where;
+}
+
+std::string cannot_create(const std::string &path, const std::filesystem::path &folder) {
+  return fmt::format("{}: cannot create a temporary file in {}: {}", path, folder.string(),
+                     std::strerror(errno));
+}
+
 } // namespace
 
 OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOUT_FILENO) {
   if (path_.empty()) {
     return;
   }
-  // Where the path already names something, look through symbolic links: a regular file is
-  // replaced where it lies (the link keeps pointing at it); anything else — a device such as
-  // /dev/null, a FIFO, a terminal — is opened and written in place, never renamed over.
-  std::error_code error;
-  std::filesystem::path target(path_);
-  const std::filesystem::file_status status = std::filesystem::status(target, error);
-  if (std::filesystem::exists(status)) {
-    if (std::filesystem::is_directory(status)) {
-      throw Error(fmt::format("{}: is a directory", path_));
+  const Destination where = destination(path_);
+  if (where.in_place) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      throw Error(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
     }
-    if (!std::filesystem::is_regular_file(status)) {
-      fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd_ < 0) {
-        throw Error(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
-      }
-      direct_ = true;
-      return;
-    }
-    const std::filesystem::path resolved = std::filesystem::canonical(target, error);
-    if (!error) {
-      target = resolved;
-    }
+    direct_ = true;
+    return;
   }
-  replace_ = target.string();
-  const std::filesystem::path folder =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  temp_ = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  replace_ = where.target.string();
+  temp_ = (where.folder / ("." + where.target.filename().string() + ".tmp-XXXXXX")).string();
   fd_ = ::mkstemp(temp_.data());
   if (fd_ < 0) {
-    throw Error(fmt::format("{}: cannot create a temporary file in {}: {}", path_, folder.string(),
-                            std::strerror(errno)));
+    throw Error(cannot_create(path_, where.folder));
   }
   const mode_t mask = ::umask(0); // mkstemp makes 0600; give the file the usual 0666 & ~umask
   ::umask(mask);
@@ -78,30 +99,13 @@ void OutputTarget::check(const std::string &path) {
   if (path.empty()) {
     return;
   }
-  std::error_code error;
-  std::filesystem::path target(path);
-  const std::filesystem::file_status status = std::filesystem::status(target, error);
-  if (std::filesystem::is_directory(status)) {
-    throw Error(fmt::format("{}: is a directory", path));
-  }
-  if (std::filesystem::exists(status)) {
-    if (!std::filesystem::is_regular_file(status)) {
-      if (::access(path.c_str(), W_OK) != 0) {
-        throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-      }
-      return;
+  const Destination where = destination(path);
+  if (where.in_place) {
+    if (::access(path.c_str(), W_OK) != 0) {
+      throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
     }
-    const std::filesystem::path resolved = std::filesystem::canonical(target, error);
-    if (!error) {
-      target = resolved;
-    }
-  }
-  const std::filesystem::path folder =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  // The temporary file is created in the folder, so the folder must exist and be writable.
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    throw Error(fmt::format("{}: cannot create a temporary file in {}: {}", path, folder.string(),
-                            std::strerror(errno)));
+  } else if (::access(where.folder.c_str(), W_OK | X_OK) != 0) {
+    throw Error(cannot_create(path, where.folder));
   }
 }
 

@@ -13,6 +13,20 @@ namespace {
 
 const std::string DEMO = std::string(USBEXFIL_TESTDATA_DIR) + "/demo";
 
+/// The demo day's four table files, in the rule's order.
+const std::string DEMO_TABLES[] = {"SecurityAlert.jsonl", "CloudAppEvents.jsonl",
+                                   "DeviceFileEvents.jsonl", "DeviceEvents.jsonl"};
+
+/// The demo day's table files as quoted arguments, each after a space (not the folder, which
+/// also holds README.md, generate.py and expected.jsonl).
+std::string demo_table_paths() {
+  std::string paths;
+  for (const std::string &table : DEMO_TABLES) {
+    paths += " '" + DEMO + "/" + table + "'";
+  }
+  return paths;
+}
+
 bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;
 }
@@ -66,14 +80,8 @@ TEST(Cli, BareCommandAndHelpPrintTheUsageAndUsageErrorsArePrefixed) {
 }
 
 TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
-  const CommandResult plain = run_usbexfil("run '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO +
-                                           "/CloudAppEvents.jsonl' '" + DEMO +
-                                           "/DeviceFileEvents.jsonl' '" + DEMO +
-                                           "/DeviceEvents.jsonl'");
-  const CommandResult dash = run_usbexfil("run '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO +
-                                          "/CloudAppEvents.jsonl' '" + DEMO +
-                                          "/DeviceFileEvents.jsonl' '" + DEMO +
-                                          "/DeviceEvents.jsonl' -o -");
+  const CommandResult plain = run_usbexfil("run" + demo_table_paths());
+  const CommandResult dash = run_usbexfil("run" + demo_table_paths() + " -o -");
   EXPECT_EQ(dash.exit_code, 0) << dash.err;
   EXPECT_FALSE(dash.out.empty());
   EXPECT_EQ(dash.out, plain.out);
@@ -87,9 +95,7 @@ TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
 
 TEST(Cli, FindingsWrittenIntoTheExportFolderAreNotReadBack) {
   TempDir dir;
-  const std::string tables[] = {"SecurityAlert.jsonl", "CloudAppEvents.jsonl",
-                                "DeviceFileEvents.jsonl", "DeviceEvents.jsonl"};
-  for (const std::string &table : tables) {
+  for (const std::string &table : DEMO_TABLES) {
     dir.write(table, read_file(DEMO + "/" + table));
   }
   const std::string findings = dir.file("DeviceEvents-findings.jsonl");
@@ -216,12 +222,7 @@ TEST(Cli, StrictChecksLinesThePreFilterWouldSkip) {
 }
 
 TEST(Cli, StrictRefusesAMissingOrEmptyTableAndAFileItCannotRead) {
-  const std::string tables[] = {"SecurityAlert.jsonl", "CloudAppEvents.jsonl",
-                                "DeviceFileEvents.jsonl", "DeviceEvents.jsonl"};
-  std::string all;
-  for (const std::string &table : tables) {
-    all += " '" + DEMO + "/" + table + "'";
-  }
+  const std::string all = demo_table_paths();
   const CommandResult clean = run_usbexfil("run --strict -q" + all);
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_FALSE(clean.out.empty());
