@@ -1,8 +1,8 @@
 #include "load/line_scanner.hpp"
 
+#include "load/archive_reader.hpp"
 #include "load/huge_buffer.hpp"
 #include "load/pooled.hpp"
-#include "load/archive_reader.hpp"
 #include "load/prefilter.hpp"
 #include "load/record_stream.hpp"
 #include "usbexfil/error.hpp"
@@ -13,10 +13,10 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <condition_variable>
-#include <deque>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <fcntl.h>
 #include <filesystem>
@@ -115,9 +115,8 @@ public:
       worker.on_line(line, context);
     }
     result.lines = sieved.lines;
-    result.rows = static_cast<std::uint64_t>(
-        std::max<std::int64_t>(0, static_cast<std::int64_t>(sieved.lines - sieved.blank) +
-                                      context.row_adjust_));
+    result.rows = static_cast<std::uint64_t>(std::max<std::int64_t>(
+        0, static_cast<std::int64_t>(sieved.lines - sieved.blank) + context.row_adjust_));
     result.errors = context.errors_;
     result.warnings = context.warnings_;
     result.not_kept = context.not_kept_;
@@ -238,13 +237,16 @@ class ResultBook {
 public:
   explicit ResultBook(bool strict) : strict_(strict) {}
 
-  /// A new file (or member) labelled `label`; its diagnostics are dropped unless `report`.
-  /// `placed`: its records all belong to the table.
-  std::size_t add_file(std::string label, bool report, bool placed) {
+  /// A new file (or member) labelled `label`, met while reading source number `source`; its
+  /// diagnostics are dropped unless `report`. `placed`: its records all belong to the table.
+  /// Totals list files in source order (and, within a source, in the order they were met)
+  /// whichever thread met them first.
+  std::size_t add_file(std::size_t source, std::string label, bool report, bool placed) {
     std::lock_guard lock(mutex_);
     (placed ? stats_.inputs : stats_.other_inputs) += 1;
     ++files_read_;
     File &file = files_.emplace_back();
+    file.source = source;
     file.label = std::move(label);
     file.report = report;
     file.summary.label = file.label;
@@ -286,7 +288,7 @@ public:
       record_strict(f, 0, message);
       show(f, Diagnostic{Severity::error, f.label, 0, 0, std::move(message)});
     } else {
-      stats_.notes.push_back(fmt::format("{}: {}", f.label, message));
+      f.notes.push_back(fmt::format("{}: {}", f.label, message));
     }
   }
   /// The result of chunk number `chunk` of `file`.
@@ -310,15 +312,26 @@ public:
   /// Once every chunk is added. Under strict, throws Error for the first data error in file
   /// and line order.
   LoadStats totals() {
+    std::vector<File *> order;
+    order.reserve(files_.size());
+    for (File &f : files_) {
+      order.push_back(&f);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [](const File *a, const File *b) { return a->source < b->source; });
     if (strict_) {
-      for (const File &f : files_) {
-        if (f.strict_error) {
-          throw Error(*f.strict_error);
+      for (const File *f : order) {
+        if (f->strict_error) {
+          throw Error(*f->strict_error);
         }
       }
     }
-    for (File &f : files_) {
+    for (File *file : order) {
+      File &f = *file;
       stats_.file_reports.push_back(f.summary);
+      for (std::string &note : f.notes) {
+        stats_.notes.push_back(std::move(note));
+      }
       if (f.report && f.unrouted > 0) {
         stats_.notes.push_back(fmt::format(
             "{}: {} record{} naming none of the four tables (by Type, TableName or category) "
@@ -336,7 +349,9 @@ public:
 
 private:
   struct File {
+    std::size_t source = 0; ///< the source it was met in
     std::string label;
+    std::vector<std::string> notes;
     bool report = true;
     std::size_t folded = 0; ///< chunks folded so far: the next one to fold
     std::map<std::size_t, ChunkResult> waiting;
@@ -603,7 +618,7 @@ public:
             Scan &scan;
             ~Busy() { scan.done_busy(); }
           } busy{*this};
-          plan(sources_[s], worker, *buffer, sieved);
+          plan(s, worker, *buffer, sieved);
           continue;
         }
         if (auto task = pop(true)) {
@@ -716,7 +731,8 @@ private:
   }
 
   /// Opens a source and turns it into tasks: positional chunks, or batches it produces itself.
-  void plan(const ScanSource &source, LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+  void plan(std::size_t source_index, LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+    const ScanSource &source = sources_[source_index];
     const InputFile &file = *source.file;
     auto plain = std::make_shared<PlainFile>(file.path, file.label);
     OpenedContent content = open_content(open_fd_stream(plain->fd, file.label));
@@ -724,21 +740,22 @@ private:
     if (content.kind == ContentKind::zip || content.kind == ContentKind::tar) {
       // D37: an archive placed by its option or name puts every member in the table; one
       // placed by a folder only, or not at all, places each member by its own path first.
-      const bool by_archive = whole_table && (file.placed_by == PlacedBy::option ||
-                                              file.placed_by == PlacedBy::name);
-      read_archive(source, std::move(content), by_archive, worker, buffer, sieved);
+      const bool by_archive =
+          whole_table && (file.placed_by == PlacedBy::option || file.placed_by == PlacedBy::name);
+      read_archive(source_index, std::move(content), by_archive, worker, buffer, sieved);
       return;
     }
     if (!whole_table && file.placed_by == PlacedBy::folder) {
       return; // not an archive: its folder placed it in another table
     }
-    const std::size_t id = book_.add_file(file.label, source.report, whole_table);
+    const std::size_t id = book_.add_file(source_index, file.label, source.report, whole_table);
     read_text(id, std::move(content), plain, whole_table, worker, buffer, sieved,
               file.force_json_lines);
   }
 
-  void read_archive(const ScanSource &source, OpenedContent content, bool by_archive,
+  void read_archive(std::size_t source_index, OpenedContent content, bool by_archive,
                     LineWorker &worker, Buffer &buffer, SievedLines &sieved) {
+    const ScanSource &source = sources_[source_index];
     const InputFile &file = *source.file;
     ArchiveReader archive(std::move(content.stream), content.kind == ContentKind::zip);
     ArchiveReader::Member member;
@@ -754,7 +771,8 @@ private:
       }
       // A member read by every table's scan reports in the first of them, as a file does.
       const bool report = placed || source.report;
-      const std::size_t id = book_.add_file(file.label + "/" + member.path, report, placed);
+      const std::size_t id =
+          book_.add_file(source_index, file.label + "/" + member.path, report, placed);
       if (!member.error.empty()) {
         book_.file_message(id, member.error, true);
         continue;
@@ -772,7 +790,7 @@ private:
     }
     if (!archive.fault().empty() && !archive.member_failed()) {
       // D35: one data error naming the archive; the members read before the fault are kept.
-      const std::size_t id = book_.add_file(file.label, source.report, false);
+      const std::size_t id = book_.add_file(source_index, file.label, source.report, false);
       book_.describe(id, [&](FileReport &report) { report.shape = "damaged archive"; });
       book_.not_read(id);
       book_.file_message(id, fmt::format("damaged archive: {}", archive.fault()), true);
@@ -785,8 +803,7 @@ private:
                  bool force_json_lines = false) {
     if (content.kind == ContentKind::unsupported) {
       const bool avro = content.unsupported.starts_with("an Avro");
-      book_.file_message(id, fmt::format("{} is not read", content.unsupported),
-                         placed || !avro);
+      book_.file_message(id, fmt::format("{} is not read", content.unsupported), placed || !avro);
       return;
     }
     book_.describe(id, [&](FileReport &report) {
@@ -807,7 +824,8 @@ private:
     first.file = id;
     first.place = RecordPlace{table_, placed};
     const bool more = framer.next(first.batch, may_be_positional ? 64 * 1024 : chunk_size_);
-    const FirstRecord kind = classify_first_record(first.batch, framer.framing(), framer.csv_columns());
+    const FirstRecord kind =
+        classify_first_record(first.batch, framer.framing(), framer.csv_columns());
     book_.describe(id, [&](FileReport &report) {
       report.shape = framing_name(framer.framing());
       report.records = kind.what;

@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <iterator>
 #include <mutex>
+#include <thread>
 
 using namespace usbexfil;
 using usbexfil::testing::TempDir;
@@ -130,8 +135,9 @@ TEST(ScanLines, SieveHandsOverOnlyItsLinesButCountsAndNumbersThemAll) {
   const ScanRun everything = scan({file}, 1, 1 << 20);
   ASSERT_EQ(everything.stats.rows_read, 501u);
   std::vector<std::string> expected;
-  std::copy_if(everything.lines.begin(), everything.lines.end(), std::back_inserter(expected),
-               [](const std::string &line) { return line.starts_with("bad") || line.starts_with("warn"); });
+  std::copy_if(
+      everything.lines.begin(), everything.lines.end(), std::back_inserter(expected),
+      [](const std::string &line) { return line.starts_with("bad") || line.starts_with("warn"); });
   ASSERT_EQ(expected.size(), 16u); // 5 bad, 10 warn, the last line
   for (const std::size_t chunk : {64, 100, 1000, 1 << 20}) {
     for (const unsigned threads : {1u, 2u}) {
@@ -165,13 +171,41 @@ TEST(ScanLines, CapsDiagnosticsPerFileAndCountsTheRest) {
   for (int i = 0; i < 100; ++i) {
     content += "bad\n";
   }
-  const ScanRun run = scan({dir.write("a", content), dir.write("b", "bad\n")}, 2, 64);
+  const auto many = dir.write("a", content);
+  const auto one = dir.write("b", "bad\n");
+  const ScanRun run = scan({many, one}, 2, 64);
   ASSERT_EQ(run.stats.diagnostics.size(), 2u);
   EXPECT_EQ(run.stats.diagnostics[0].shown.size(), DIAGNOSTICS_PER_FILE);
   EXPECT_EQ(run.stats.diagnostics[0].not_shown, 100 - DIAGNOSTICS_PER_FILE);
   EXPECT_EQ(run.stats.diagnostics[0].shown.back().line, DIAGNOSTICS_PER_FILE);
   EXPECT_EQ(run.stats.diagnostics[1].shown.size(), 1u);
   EXPECT_EQ(run.stats.rows_skipped, 101u);
+}
+
+TEST(ScanLines, ReportsFilesInInputOrderWhicheverThreadMeetsThemFirst) {
+  // The first input is a pipe whose writer starts late, so the second thread meets the second
+  // file first; the report must still list the files in input order (a race once made the
+  // diagnostics' order vary from run to run).
+  TempDir dir;
+  const std::string pipe = (dir.path() / "first").string();
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ofstream out(pipe, std::ios::binary);
+    for (int i = 0; i < 30; ++i) {
+      out << "bad\n";
+    }
+  });
+  const auto second = dir.write("second", "bad\n");
+  const ScanRun run = scan({pipe, second}, 2, 64);
+  writer.join();
+  ASSERT_EQ(run.stats.diagnostics.size(), 2u);
+  EXPECT_EQ(run.stats.diagnostics[0].file, pipe);
+  EXPECT_EQ(run.stats.diagnostics[0].shown.size(), DIAGNOSTICS_PER_FILE);
+  EXPECT_EQ(run.stats.diagnostics[1].file, second);
+  ASSERT_EQ(run.stats.file_reports.size(), 2u);
+  EXPECT_EQ(run.stats.file_reports[0].label, pipe);
+  EXPECT_EQ(run.stats.file_reports[1].label, second);
 }
 
 TEST(ScanLines, StrictThrowsTheFirstMalformedLine) {
