@@ -5,8 +5,10 @@
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report.hpp"
+#include "cli/test_command.hpp"
 #include "load/huge_buffer.hpp"
 #include "load/simd/level.hpp"
+#include "usbexfil/check/expected_findings.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/output/json_lines_writer.hpp"
 #include "usbexfil/pipeline.hpp"
@@ -21,6 +23,7 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 
 namespace {
 
@@ -52,6 +55,11 @@ std::shared_ptr<spdlog::logger> make_logger(usbexfil::cli::Verbosity verbosity) 
 int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   const auto start = std::chrono::steady_clock::now();
   usbexfil::cli::OutputTarget::check(options.output);
+  // Read before the run: an --expect file that cannot be read fails before any work.
+  std::optional<std::vector<usbexfil::ComparableFinding>> expected;
+  if (!options.expect.empty()) {
+    expected = usbexfil::read_expected_findings(options.expect);
+  }
   const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
   const usbexfil::PipelineResult result = usbexfil::run_pipeline(inputs, options.pipeline);
   usbexfil::cli::OutputTarget output(options.output);
@@ -60,22 +68,35 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   usbexfil::cli::report_diagnostics(log, result);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  usbexfil::cli::report_summary(log, result, seconds,
+  usbexfil::cli::report_summary(log, result, options.pipeline.window, seconds,
                                 options.verbosity == usbexfil::cli::Verbosity::verbose);
+  int status = 0;
+  if (expected) {
+    const usbexfil::FindingsDiff diff = usbexfil::diff_findings(
+        std::move(*expected), usbexfil::comparable_findings(result.findings));
+    const std::vector<std::string> lines = usbexfil::format_diff(diff, options.expect);
+    for (const std::string &line : lines) {
+      if (diff.same()) {
+        log.info("{}", line);
+      } else {
+        log.error("{}", line);
+      }
+    }
+    status = diff.same() ? 0 : 1;
+  }
   if (options.fail_on_findings && !result.findings.empty()) {
     log.error("{} finding{} (--fail-on-findings)", result.findings.size(),
               result.findings.size() == 1 ? "" : "s");
-    return 1;
+    status = 1;
   }
-  return 0;
+  return status;
 }
 
 /// `usbexfil inspect`: the report on stdout, warnings and data errors on stderr.
 int inspect(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   usbexfil::cli::OutputTarget::check(options.output);
   const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
-  const usbexfil::Inspection inspection =
-      usbexfil::inspect_inputs(inputs, options.pipeline.scan);
+  const usbexfil::Inspection inspection = usbexfil::inspect_inputs(inputs, options.pipeline.scan);
   usbexfil::cli::OutputTarget output(options.output);
   output.write(usbexfil::cli::format_inspection(inspection));
   output.commit();
@@ -98,6 +119,9 @@ int main(int argc, char **argv) {
     log->warn("warning: {}", usbexfil::simd::active_note());
   }
   try {
+    if (parsed.run->command == usbexfil::cli::Command::test) {
+      return usbexfil::cli::run_test_cases(*parsed.run, *log);
+    }
     if (parsed.run->command == usbexfil::cli::Command::inspect) {
       return inspect(*parsed.run, *log);
     }

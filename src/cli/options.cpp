@@ -24,6 +24,8 @@ Examples:
                                             per-table options, standard input
   usbexfil run export/ --strict -q          fail (exit 2) on the first data error
   usbexfil run export/ | jq -r .UserId      one user per finding
+  usbexfil run fixture/ --strict -q --expect fixture/expected.jsonl -o /dev/null
+                                            CI: exit 1 and a diff unless the findings are these
 
 PATH is a file, a folder (read recursively) or - (standard input): JSON lines, pretty JSON,
 arrays, Log Analytics and advanced hunting API responses, Defender streaming and Event Hub
@@ -31,8 +33,9 @@ envelopes, portal CSV; gzip, zstd, bzip2, xz; zip and tar; UTF-16. A file's tabl
 its option, its name (SecurityAlert*, CloudAppEvents*, DeviceFileEvents*, DeviceEvents*, any
 case), its folder (DeviceEvents/, am-deviceevents/, insights-logs-advancedhunting-deviceevents/)
 or its records (Type, TableName, category). `usbexfil inspect PATH...` shows what is read.
-Exit status: 0 success (with or without findings), 2 usage error, unreadable input, write
-failure, or a data error under --strict.)";
+Exit status: 0 success (with or without findings); 1 findings differ from --expect's, or
+findings under --fail-on-findings; 2 usage error, unreadable input, write failure, or a data
+error, a missing table or an unread file under --strict.)";
 
 constexpr const char *INSPECT_EXAMPLES = R"(
 Examples:
@@ -42,6 +45,18 @@ Examples:
 Per file (and archive member): compression, shape, table and what decided it, rows, bad rows,
 the TimeGenerated range, and the columns the rule reads that are missing or always empty.
 Exit status: 0 when everything could be read, 2 on an unreadable input.)";
+
+constexpr const char *TEST_EXAMPLES = R"(
+Examples:
+  usbexfil test cases/                      every case folder under cases/
+  usbexfil test cases/01-basic cases/02-late-copy
+
+A case folder holds expected.jsonl (the findings it must give, in any form --expect reads) and
+its inputs: the folder in/ when there is one, else the case folder itself. An args file (args or
+ARGS, in the case folder or in in/) gives the run's arguments instead, e.g.
+`--alerts a.json --from 2026-03-10`; its paths are relative to the folder that holds it, and
+- reads the file STDIN beside it. Prints one line per case and `N passed, M failed`.
+Exit status: 0 when every case passed, 1 when one failed, 2 when a DIR holds no case.)";
 
 /// The per-table options of `run` and `inspect`.
 void add_table_options(CLI::App &command, InputSpec &inputs) {
@@ -58,7 +73,8 @@ void add_table_options(CLI::App &command, InputSpec &inputs) {
 /// At least one input, and `-` at most once (inputs.md D1, D4).
 void check_inputs(const InputSpec &inputs) {
   std::size_t count = inputs.paths.size();
-  std::size_t dashes = static_cast<std::size_t>(std::count(inputs.paths.begin(), inputs.paths.end(), "-"));
+  std::size_t dashes =
+      static_cast<std::size_t>(std::count(inputs.paths.begin(), inputs.paths.end(), "-"));
   for (const auto &paths : inputs.tables) {
     count += paths.size();
     dashes += static_cast<std::size_t>(std::count(paths.begin(), paths.end(), "-"));
@@ -88,9 +104,8 @@ Datetime parse_bound(const std::string &text, const char *flag) {
 /// `usbexfil --version`: what a bug report needs, the SIMD kernels chosen on this CPU among them.
 std::string version_text() {
   return fmt::format("usbexfil {} (commit {})\nbuild: {}, {}\nsimd: pre-filter {}, JSON parser {}",
-                     USBEXFIL_VERSION, USBEXFIL_COMMIT, USBEXFIL_BUILD_TYPE,
-                     USBEXFIL_BUILD_TARGET, simd::name(simd::active()),
-                     simd::json_parser_kernel());
+                     USBEXFIL_VERSION, USBEXFIL_COMMIT, USBEXFIL_BUILD_TYPE, USBEXFIL_BUILD_TARGET,
+                     simd::name(simd::active()), simd::json_parser_kernel());
 }
 
 /// "usbexfil" or "usbexfil run": how help and usage errors name a command.
@@ -143,10 +158,22 @@ Parsed parse_arguments(int argc, char **argv) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
   run->add_flag("--fail-on-findings", options.fail_on_findings,
                 "Exit 1 when there is at least one finding (for a fixture that must stay clean)");
+  run->add_option("--expect", options.expect,
+                  "Exit 1, with the differences on stderr, unless the findings equal FILE's "
+                  "(JSON lines, JSON array or CSV, as usbexfil or Sentinel writes them)");
   run->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,
                 "Parse and report every malformed line, also lines that cannot match");
   auto *quiet_flag = run->add_flag("-q,--quiet", quiet, "Print errors only on stderr");
   run->add_flag("-v,--verbose", verbose, "Also print per-stage statistics")->excludes(quiet_flag);
+
+  CLI::App *test = app.add_subcommand(
+      "test", "Run case folders (inputs + expected.jsonl [+ args]) and compare their findings");
+  test->footer(TEST_EXAMPLES);
+  test->add_option("DIR", options.case_dirs,
+                   "A case folder, or a folder of case folders (read in name order)")
+      ->required();
+  test->add_option("-j,--threads", threads, "Parsing threads per table (default: all cores)")
+      ->check(CLI::Range(1u, 256u));
 
   InputSpec inspect_inputs;
   add_table_options(*inspect, inspect_inputs);
@@ -162,13 +189,20 @@ Parsed parse_arguments(int argc, char **argv) {
           about = run;
         } else if (topic.front() == "inspect") {
           about = inspect;
+        } else if (topic.front() == "test") {
+          about = test;
         }
       }
       // App::help() would describe the subcommand parsed last, `help` itself.
-      const std::string text =
-          about->get_formatter()->make_help(about, command_name(*about), CLI::AppFormatMode::Normal);
+      const std::string text = about->get_formatter()->make_help(about, command_name(*about),
+                                                                 CLI::AppFormatMode::Normal);
       std::fputs(text.c_str(), stdout);
       return {std::nullopt, 0};
+    }
+    if (test->parsed()) {
+      options.command = Command::test;
+      options.pipeline.scan.threads = threads;
+      return {std::move(options), 0};
     }
     if (inspect->parsed()) {
       options.command = Command::inspect;
@@ -186,8 +220,8 @@ Parsed parse_arguments(int argc, char **argv) {
     if (!from.empty() && !to.empty() &&
         !(options.pipeline.window.from < options.pipeline.window.to)) {
       throw CLI::ValidationError(
-          "--from", fmt::format("'{}' is not before --to '{}': the window [from, to) is empty",
-                                from, to));
+          "--from",
+          fmt::format("'{}' is not before --to '{}': the window [from, to) is empty", from, to));
     }
   } catch (const CLI::ParseError &error) {
     if (error.get_exit_code() == 0) { // --help, --version
@@ -200,11 +234,14 @@ Parsed parse_arguments(int argc, char **argv) {
       return {std::nullopt, 2};
     }
     // Usage errors read like every other message: `usbexfil: error: ...`.
-    const CLI::App *where = run->parsed() ? run : inspect->parsed() ? inspect : &app;
+    const CLI::App *where = run->parsed()       ? run
+                            : inspect->parsed() ? inspect
+                            : test->parsed()    ? test
+                                                : &app;
     const std::string first = argv[1];
     const std::string message =
         where == &app && !first.starts_with('-')
-            ? fmt::format("'{}' is not a subcommand: use run, inspect or help", first)
+            ? fmt::format("'{}' is not a subcommand: use run, inspect, test or help", first)
             : std::string(error.what());
     std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
                  escape_terminal(message).c_str(), command_name(*where).c_str());

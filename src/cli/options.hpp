@@ -5,13 +5,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace usbexfil::cli {
 
 enum class Verbosity { quiet, normal, verbose };
 
 /// The subcommand.
-enum class Command { run, inspect };
+enum class Command { run, inspect, test };
 
 /// What `usbexfil run` (or `inspect`) was asked to do.
 struct RunOptions {
@@ -20,7 +21,9 @@ struct RunOptions {
   std::string output; ///< empty: standard output
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;
-  bool fail_on_findings = false; ///< exit 1 when there is a finding
+  bool fail_on_findings = false;      ///< exit 1 when there is a finding
+  std::string expect;                 ///< --expect FILE: exit 1 unless the findings equal FILE's
+  std::vector<std::string> case_dirs; ///< `usbexfil test DIR...`
 };
 
 /// The outcome of parsing: options to run, or an exit code to return at once (after --help,

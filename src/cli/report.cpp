@@ -47,25 +47,71 @@ std::string human_bytes(std::uint64_t bytes) {
 
 namespace {
 
+std::string short_time(Datetime time) {
+  std::string text = format_datetime(time); // 2026-03-10T08:00:00.0000000Z
+  const std::size_t dot = text.find('.');
+  if (dot != std::string::npos) {
+    text.erase(dot, text.size() - 1 - dot); // seconds are enough to see where the data lies
+  }
+  return text;
+}
+
+std::string bound_text(Datetime bound, std::string_view open) {
+  return bound.is_null() ? std::string(open) : short_time(bound);
+}
+
+/// ", TimeGenerated A to B, N outside the window": where the rows the rule could use lie.
+std::string time_part(const TimeTally &times, const TimeWindow &window) {
+  std::string text;
+  if (!times.first.is_null()) {
+    text = times.first == times.last ? fmt::format(", TimeGenerated {}", short_time(times.first))
+                                     : fmt::format(", TimeGenerated {} to {}",
+                                                   short_time(times.first), short_time(times.last));
+  }
+  if (!window.is_open()) {
+    text += fmt::format(", {} outside the window", times.outside);
+  }
+  return text;
+}
+
 } // namespace
 
-void report_summary(spdlog::logger &log, const PipelineResult &result, double seconds,
-                    bool verbose) {
+std::string window_text(const TimeWindow &window) {
+  return fmt::format("[{}, {})", bound_text(window.from, "-inf"), bound_text(window.to, "+inf"));
+}
+
+void report_summary(spdlog::logger &log, const PipelineResult &result, const TimeWindow &window,
+                    double seconds, bool verbose) {
   for (const LoadStats &table : result.tables) {
     if (!table.scanned) {
       log.info("{}: {}, not read (no earlier stage left anything to join it to)", table.table,
                plural(table.files, "file"));
       continue;
     }
-    log.info("{}: {}, {}, {} read, {} skipped, {} used by the rule, {}, {:.3f} s", table.table,
-             plural(table.files, "file"), human_bytes(table.bytes),
-             plural(table.rows_read, "row"), table.rows_skipped, table.rows_kept,
+    log.info("{}: {}, {}, {} read, {} skipped, {} used by the rule{}, {}, {:.3f} s", table.table,
+             plural(table.files, "file"), human_bytes(table.bytes), plural(table.rows_read, "row"),
+             table.rows_skipped, table.rows_kept, time_part(table.times, window),
              plural(table.warnings, "warning"), table.seconds);
+  }
+  // A window that misses the data must not pass for a quiet day.
+  for (const LoadStats &table : result.tables) {
+    if (table.scanned && !window.is_open() && table.times.tested > 0 &&
+        table.times.outside == table.times.tested) {
+      log.warn("warning: {}: the window {} holds none of the {} the rule could use{}", table.table,
+               window_text(window), plural(table.times.tested, "row"),
+               table.times.first.is_null()
+                   ? std::string(" (none has a TimeGenerated)")
+                   : fmt::format(" (their TimeGenerated spans {} to {})",
+                                 short_time(table.times.first), short_time(table.times.last)));
+    }
   }
   // A table that had rows but gave the rule nothing: often a column the rule needs is missing
   // or empty in the export (a custom projection, another schema), which inspect shows.
   for (const LoadStats &table : result.tables) {
-    if (table.scanned && table.rows_read > table.rows_skipped && table.rows_kept == 0) {
+    const bool window_missed = !window.is_open() && table.times.tested > 0 &&
+                               table.times.outside == table.times.tested;
+    if (table.scanned && table.rows_read > table.rows_skipped && table.rows_kept == 0 &&
+        !window_missed) {
       log.info("hint: {}: {} read, none could reach a finding; `usbexfil inspect` with the same "
                "inputs shows which of the rule's columns are missing or empty",
                table.table, plural(table.rows_read, "row"));

@@ -17,9 +17,14 @@ void report_diagnostics(spdlog::logger &log, const PipelineResult &result);
 /// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units).
 std::string human_bytes(std::uint64_t bytes);
 
-/// Prints rows read, skipped and kept per table, findings written and the elapsed time; with
-/// `verbose`, also each stage's rows in, rows out and time.
-void report_summary(spdlog::logger &log, const PipelineResult &result, double seconds,
-                    bool verbose);
+/// "[2026-03-10T00:00:00Z, +inf)": a window as the messages show it.
+std::string window_text(const TimeWindow &window);
+
+/// Prints per table the rows read, skipped and used, the TimeGenerated span of the rows the rule
+/// could use and how many fell outside `window`; a warning for a table whose rows all fall outside
+/// it; findings written and the elapsed time; with `verbose`, each stage's rows in and out and
+/// time.
+void report_summary(spdlog::logger &log, const PipelineResult &result, const TimeWindow &window,
+                    double seconds, bool verbose);
 
 } // namespace usbexfil::cli

@@ -48,7 +48,7 @@ private:
       return;
     }
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
-    if (!window_.contains(time_generated)) {
+    if (!in_window(window_, time_generated)) {
       return;
     }
     table_.time_generated.push_back(time_generated);

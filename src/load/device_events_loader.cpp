@@ -39,7 +39,7 @@ private:
       return;
     }
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
-    if (!window_.contains(time_generated)) {
+    if (!in_window(window_, time_generated)) {
       return;
     }
     const auto [letter, product, volume] =

@@ -25,7 +25,7 @@ private:
   void on_row(simdjson::dom::object row, LineContext &context) {
     const auto [time, name, status, entities] = PICKER.pick(row);
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
-    if (!window_.contains(time_generated)) {
+    if (!in_window(window_, time_generated)) {
       return;
     }
     const std::string_view alert_name = string_column(column::ALERT_NAME, name, context);

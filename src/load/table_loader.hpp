@@ -19,13 +19,14 @@ namespace usbexfil {
 template <class Table> class TableWorker : public LineWorker {
 public:
   Table take() { return std::move(table_); }
+  const TimeTally &times() const { return times_; }
 
 protected:
   /// Parses a line in full and calls `on_row(simdjson::dom::object)` for each of its rows that
   /// belong to the table (records.hpp: a line may be a container of rows). Each row starts with
   /// the previous row's texts forgotten; malformed records are reported to `context`.
-  template <class OnRow> void for_each_row(std::string_view line, LineContext &context,
-                                           OnRow &&on_row) {
+  template <class OnRow>
+  void for_each_row(std::string_view line, LineContext &context, OnRow &&on_row) {
     records_.rows(line, context, [&](simdjson::dom::object row) {
       texts_used_ = 0;
       on_row(row);
@@ -70,6 +71,16 @@ protected:
     return time;
   }
 
+  /// `window.contains(time)`, tallied for the summary (TimeTally).
+  bool in_window(const TimeWindow &window, Datetime time) {
+    times_.see(time);
+    if (window.contains(time)) {
+      return true;
+    }
+    ++times_.outside;
+    return false;
+  }
+
   RecordExpander records_;
   json::DynamicReader dynamic_;
   Table table_;
@@ -85,6 +96,7 @@ private:
   }
   std::deque<std::string> texts_;
   std::size_t texts_used_ = 0;
+  TimeTally times_;
 };
 
 /// Runs the scan of `table` with one worker per thread (made by `make()`) and merges their
@@ -101,6 +113,9 @@ Table load_table(SourceTable table_id, const std::vector<ScanSource> &sources,
   }
   stats = scan_sources(table_id, sources, options, pointers);
   stats.table = std::string(table_name(table_id));
+  for (const auto &worker : workers) {
+    stats.times.merge(worker->times());
+  }
   Table table = workers.front()->take(); // the others are appended: one copy fewer
   for (std::size_t i = 1; i < workers.size(); ++i) {
     append_table(table, workers[i]->take());

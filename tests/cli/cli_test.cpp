@@ -93,13 +93,45 @@ TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
   EXPECT_FALSE(contains(dash.err, " MB")) << dash.err;
 }
 
+TEST(Cli, TheSummaryShowsWhereTheDataLiesAndWarnsOfAWindowThatMissesIt) {
+  const CommandResult open = run_usbexfil("run" + demo_table_paths());
+  ASSERT_EQ(open.exit_code, 0) << open.err;
+  EXPECT_TRUE(contains(open.err, "11 used by the rule, TimeGenerated 2026-03-10T08:00:19Z to "
+                                 "2026-03-10T19:00:33Z, 0 warnings"))
+      << open.err;
+  EXPECT_FALSE(contains(open.err, "outside the window")) << open.err;
+
+  // Half a day: some alerts fall outside, and the summary counts them.
+  const CommandResult half =
+      run_usbexfil("run" + demo_table_paths() + " --from 2026-03-10T12:00:00Z --to 2026-03-11");
+  ASSERT_EQ(half.exit_code, 0) << half.err;
+  EXPECT_TRUE(contains(half.err, "outside the window")) << half.err;
+  EXPECT_FALSE(contains(half.err, "holds none")) << half.err;
+
+  // A window a year off: no finding, and a warning that says why rather than a quiet day.
+  const CommandResult missed = run_usbexfil("run" + demo_table_paths() + " --from 2027-01-01");
+  ASSERT_EQ(missed.exit_code, 0) << missed.err;
+  EXPECT_EQ(missed.out, "");
+  EXPECT_TRUE(contains(missed.err, "18 rows read, 0 skipped, 0 used by the rule, TimeGenerated "
+                                   "2026-03-10T08:00:19Z to 2026-03-10T19:00:33Z, 18 outside "
+                                   "the window"))
+      << missed.err;
+  EXPECT_TRUE(contains(missed.err,
+                       "warning: SecurityAlert: the window [2027-01-01T00:00:00Z, +inf) holds "
+                       "none of the 18 rows the rule could use (their TimeGenerated spans "
+                       "2026-03-10T08:00:19Z to 2026-03-10T19:00:33Z)"))
+      << missed.err;
+  EXPECT_FALSE(contains(missed.err, "hint:")) << missed.err;
+}
+
 TEST(Cli, FindingsWrittenIntoTheExportFolderAreNotReadBack) {
   TempDir dir;
   for (const std::string &table : DEMO_TABLES) {
     dir.write(table, read_file(DEMO + "/" + table));
   }
   const std::string findings = dir.file("DeviceEvents-findings.jsonl");
-  const CommandResult first = run_usbexfil("run -q '" + dir.path().string() + "' -o '" + findings + "'");
+  const CommandResult first =
+      run_usbexfil("run -q '" + dir.path().string() + "' -o '" + findings + "'");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_FALSE(read_file(findings).empty());
   // The next run over the same folder names the file and leaves it out, with the same findings.
@@ -130,7 +162,9 @@ TEST(Cli, ControlCharactersInNamesAndArgumentsAreEscapedOnTheTerminal) {
   EXPECT_TRUE(contains(inspect.out, "notes\\x1b[31mred")) << inspect.out;
   EXPECT_FALSE(contains(inspect.out, "\x1b")) << inspect.out;
   // C1 controls (here U+009B, a one-byte CSI) and text from the arguments, too.
-  const CommandResult usage = run_usbexfil("run '" + dir.path().string() + "' --from '\xc2\x9b" "31m'");
+  const CommandResult usage = run_usbexfil("run '" + dir.path().string() +
+                                           "' --from '\xc2\x9b"
+                                           "31m'");
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_TRUE(contains(usage.err, "\\u009b31m")) << usage.err;
   EXPECT_FALSE(contains(usage.err, "\xc2\x9b")) << usage.err;
@@ -144,9 +178,9 @@ TEST(Cli, AnEmptyWindowIsAUsageError) {
     EXPECT_TRUE(contains(result.err, "is not before --to")) << result.err;
     EXPECT_EQ(result.out, "");
   }
-  EXPECT_EQ(run_usbexfil("run '" + DEMO + "' -q --from 2026-03-10 --to 2026-03-10T00:00:01Z")
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      run_usbexfil("run '" + DEMO + "' -q --from 2026-03-10 --to 2026-03-10T00:00:01Z").exit_code,
+      0);
 }
 
 TEST(Cli, FailOnFindingsExitsWithOneOnlyWhenThereAreFindings) {
@@ -230,7 +264,8 @@ TEST(Cli, StrictRefusesAMissingOrEmptyTableAndAFileItCannotRead) {
   const std::string three = all.substr(0, all.rfind(" '"));
   const CommandResult lenient = run_usbexfil("run" + three);
   EXPECT_EQ(lenient.exit_code, 0);
-  EXPECT_TRUE(contains(lenient.err, "no input for DeviceEvents; the table is empty")) << lenient.err;
+  EXPECT_TRUE(contains(lenient.err, "no input for DeviceEvents; the table is empty"))
+      << lenient.err;
   const CommandResult missing = run_usbexfil("run --strict -q" + three);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_TRUE(contains(missing.err, "usbexfil: error: no input for DeviceEvents (--strict"))
@@ -277,8 +312,7 @@ TEST(Cli, AnOutputThatCannotBeWrittenIsRefusedBeforeAnyWork) {
   // Under --strict the input's malformed line would end the run; the output is refused first.
   TempDir dir;
   dir.write("SecurityAlert.jsonl", "{\"AlertName\": tru}\n");
-  for (const std::string &target :
-       {dir.path().string(), std::string("/nonexistent/dir/f.jsonl")}) {
+  for (const std::string &target : {dir.path().string(), std::string("/nonexistent/dir/f.jsonl")}) {
     const CommandResult result =
         run_usbexfil("run --strict '" + dir.path().string() + "' -o '" + target + "'");
     EXPECT_EQ(result.exit_code, 2);
@@ -355,10 +389,11 @@ TEST(Cli, ReadsPathsOptionsAndStandardInput) {
   ASSERT_EQ(std::system(("gzip -c '" + DEMO + "/DeviceEvents.jsonl' > '" + demo_gz + "'").c_str()),
             0);
   const CommandResult flat = run_usbexfil("run -q '" + DEMO + "'");
-  const CommandResult mixed = run_usbexfil(
-      "run -q '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO + "/CloudAppEvents.jsonl' "
-      "--device-file-events '" + DEMO + "/DeviceFileEvents.jsonl' --device-events - < '" +
-      demo_gz + "'");
+  const CommandResult mixed =
+      run_usbexfil("run -q '" + DEMO + "/SecurityAlert.jsonl' '" + DEMO +
+                   "/CloudAppEvents.jsonl' "
+                   "--device-file-events '" +
+                   DEMO + "/DeviceFileEvents.jsonl' --device-events - < '" + demo_gz + "'");
   EXPECT_EQ(mixed.exit_code, 0) << mixed.err;
   EXPECT_EQ(mixed.out, flat.out);
 }
@@ -399,9 +434,89 @@ TEST(Cli, InspectSaysHowEachFileIsReadAndWhatIsMissing) {
                                 "TimeGenerated 2026-03-10T09:00:00.0000000Z .. "
                                 "2026-03-10T10:00:00.0000000Z\n"))
       << run.out;
-  EXPECT_TRUE(contains(run.out, "missing in all rows: FolderPath, DeviceId, DeviceName")) << run.out;
+  EXPECT_TRUE(contains(run.out, "missing in all rows: FolderPath, DeviceId, DeviceName"))
+      << run.out;
   EXPECT_TRUE(contains(run.out, "empty in all rows: InitiatingProcessAccountUpn")) << run.out;
   EXPECT_TRUE(contains(run.out, "notes.txt\n")) << run.out;
   EXPECT_TRUE(contains(run.out, "not read: no table")) << run.out;
   EXPECT_TRUE(contains(run.err, "notes.txt: no table")) << run.err;
+}
+
+TEST(Cli, ExpectPassesOnEqualFindingsAndExitsOneWithTheDifferences) {
+  const std::string expected = DEMO + "/expected.jsonl";
+  const CommandResult same =
+      run_usbexfil("run -q" + demo_table_paths() + " --expect '" + expected + "' -o /dev/null");
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.err, "");
+  const CommandResult loud =
+      run_usbexfil("run" + demo_table_paths() + " --expect '" + expected + "' -o /dev/null");
+  EXPECT_TRUE(contains(loud.err, "findings match " + expected + " (2 findings)")) << loud.err;
+
+  // The first finding with another count, the second left out, as Sentinel's JSON array.
+  TempDir dir;
+  const std::string text = read_file(expected);
+  std::string first = text.substr(0, text.find('\n'));
+  const std::size_t count = first.find("\"FileCount\":");
+  ASSERT_NE(count, std::string::npos);
+  first.replace(count, first.find_first_of(",}", count) - count, "\"FileCount\":99");
+  const std::string changed = dir.write("changed.json", "[\n" + first + "\n]\n");
+  const CommandResult differ = run_usbexfil("run -q" + demo_table_paths() + " --expect '" +
+                                            changed + "' -o '" + dir.file("out.jsonl") + "'");
+  EXPECT_EQ(differ.exit_code, 1) << differ.err;
+  EXPECT_EQ(read_file(dir.file("out.jsonl")), text); // the findings are written all the same
+  EXPECT_TRUE(contains(differ.err, "usbexfil: findings differ from " + changed +
+                                       ": 0 missing, 1 unexpected, 1 changed, 0 equal"))
+      << differ.err;
+  EXPECT_TRUE(contains(differ.err, "usbexfil:   unexpected: alert ")) << differ.err;
+  EXPECT_TRUE(
+      contains(differ.err, "usbexfil:     CloudAppEvents_Details.FileCount: expected 99, got "))
+      << differ.err;
+
+  // An expected file that cannot be read fails before any work, naming it.
+  const CommandResult missing =
+      run_usbexfil("run" + demo_table_paths() + " --expect '" + dir.file("absent.jsonl") + "'");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_TRUE(contains(missing.err, "absent.jsonl")) << missing.err;
+  EXPECT_FALSE(contains(missing.err, "rows read")) << missing.err;
+}
+
+TEST(Cli, TestRunsCaseFoldersAndCountsPassedAndFailed) {
+  TempDir dir;
+  for (const std::string &table : DEMO_TABLES) {
+    dir.write("cases/a-demo/" + table, read_file(DEMO + "/" + table));
+    dir.write("cases/b-late-window/in/" + table, read_file(DEMO + "/" + table));
+    dir.write("cases/c-wrong/" + table, read_file(DEMO + "/" + table));
+  }
+  dir.write("cases/a-demo/expected.jsonl", read_file(DEMO + "/expected.jsonl"));
+  dir.write("cases/a-demo/case.md", "notes are not inputs\n");
+  dir.write("cases/a-demo/args", "--strict\n"); // options only: the case's files are the inputs
+  dir.write("cases/b-late-window/expected.jsonl", "");
+  dir.write("cases/b-late-window/in/ARGS", "--from 2027-01-01 SecurityAlert.jsonl "
+                                           "CloudAppEvents.jsonl DeviceFileEvents.jsonl -\n");
+  dir.write("cases/b-late-window/in/STDIN", read_file(DEMO + "/DeviceEvents.jsonl"));
+  const std::string text = read_file(DEMO + "/expected.jsonl");
+  dir.write("cases/c-wrong/expected.jsonl", text.substr(0, text.find('\n') + 1));
+  dir.write("cases/not-a-case/notes.txt", "");
+
+  const CommandResult all = run_usbexfil("test '" + dir.file("cases") + "'");
+  EXPECT_EQ(all.exit_code, 1) << all.err;
+  const std::string root = dir.file("cases");
+  EXPECT_TRUE(contains(all.out, "ok   " + root + "/a-demo (2 findings)\n")) << all.out;
+  EXPECT_TRUE(contains(all.out, "ok   " + root + "/b-late-window (0 findings)\n")) << all.out;
+  EXPECT_TRUE(contains(all.out, "FAIL " + root +
+                                    "/c-wrong: findings differ from expected.jsonl: "
+                                    "0 missing, 1 unexpected, 0 changed, 1 equal\n"
+                                    "      unexpected: alert "))
+      << all.out;
+  EXPECT_TRUE(all.out.ends_with("2 passed, 1 failed\n")) << all.out;
+  EXPECT_TRUE(contains(all.err, "1 of 3 cases failed")) << all.err;
+
+  const CommandResult one = run_usbexfil("test '" + root + "/a-demo'");
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, "ok   " + root + "/a-demo (2 findings)\n1 passed, 0 failed\n");
+
+  const CommandResult none = run_usbexfil("test '" + root + "/not-a-case'");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(contains(none.err, "not-a-case: not a case folder (no expected.jsonl)")) << none.err;
 }

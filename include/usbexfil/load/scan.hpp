@@ -42,6 +42,38 @@ struct TimeWindow {
   }
 };
 
+/// The TimeGenerated values a table's window test saw: their span, and how many fell outside the
+/// window. The test sees the rows the rule could use (after the cheap looks and the pushed-down
+/// filters), not every row of the input: rows passed over unparsed have no time read.
+struct TimeTally {
+  Datetime first;            ///< earliest non-null time seen (null: none)
+  Datetime last;             ///< latest non-null time seen
+  std::uint64_t tested = 0;  ///< rows tested
+  std::uint64_t outside = 0; ///< rows outside the window (a null time is, once a bound is set)
+  void see(Datetime time) {
+    ++tested;
+    if (time.is_null()) {
+      return;
+    }
+    if (first.is_null() || time < first) {
+      first = time;
+    }
+    if (last.is_null() || last < time) {
+      last = time;
+    }
+  }
+  void merge(const TimeTally &other) {
+    tested += other.tested;
+    outside += other.outside;
+    if (!other.first.is_null() && (first.is_null() || other.first < first)) {
+      first = other.first;
+    }
+    if (!other.last.is_null() && (last.is_null() || last < other.last)) {
+      last = other.last;
+    }
+  }
+};
+
 /// How one file (or archive member) was read by a scan, for `usbexfil inspect`.
 struct FileReport {
   std::string label;
@@ -59,7 +91,7 @@ struct FileReport {
 /// What a table scan read, kept and skipped.
 struct LoadStats {
   std::string table;
-  std::size_t files = 0;  ///< files and archive members read
+  std::size_t files = 0; ///< files and archive members read
   /// Files and members placed in the table, and records of other files that named it (D27):
   /// 0 means the table had no input.
   std::uint64_t inputs = 0;
@@ -72,6 +104,7 @@ struct LoadStats {
   std::uint64_t rows_skipped = 0; ///< data errors: malformed records, damaged files
   std::uint64_t rows_kept = 0;    ///< rows materialized into the table
   std::uint64_t warnings = 0;     ///< values of an unexpected type (rows kept)
+  TimeTally times;                ///< what the window test saw
   double seconds = 0;
   std::vector<FileDiagnostics> diagnostics; ///< per file, capped
   /// Warnings about files as a whole (no table, records naming no table), one line each.
