@@ -96,7 +96,8 @@ public:
       finding.columns.emplace(std::string(key), simdjson::minify(value));
       return;
     }
-    for (const auto field : bag->get_object().value_unsafe()) {
+    const simdjson::dom::object fields = bag->get_object().value_unsafe();
+    for (const auto field : fields) {
       finding.columns.emplace(fmt::format("{}.{}", key, field.key),
                               scalar(kind_of(field.key), field.value));
     }
@@ -156,7 +157,8 @@ private:
       return simdjson::minify(value);
     }
     std::vector<std::string> items;
-    for (const element item : array->get_array().value_unsafe()) {
+    const simdjson::dom::array elements = array->get_array().value_unsafe();
+    for (const element item : elements) {
       items.push_back(simdjson::minify(item));
     }
     std::sort(items.begin(), items.end());
@@ -251,7 +253,8 @@ private:
   /// A finding, an array of them (a document array, a CSV row), or a query API response.
   void value_of(element value, std::uint64_t number, bool top_level) {
     if (value.is_array()) {
-      for (const element item : value.get_array().value_unsafe()) {
+      const simdjson::dom::array items = value.get_array().value_unsafe();
+      for (const element item : items) {
         value_of(item, number, false);
       }
       return;
@@ -297,9 +300,13 @@ private:
         names.emplace_back(name);
       }
       for (const element row : rows) {
+        simdjson::dom::array cells;
+        if (row.get(cells)) {
+          fail(number, "a query API row that is not an array");
+        }
         std::string text = "{";
         std::size_t i = 0;
-        for (const element cell : row.get_array().value_unsafe()) {
+        for (const element cell : cells) {
           if (i >= names.size()) {
             break;
           }
@@ -309,7 +316,7 @@ private:
         text += "}";
         element zipped;
         if (row_parser_.parse(text).get(zipped)) {
-          fail(number, "a query API row that is not an array");
+          fail(number, "a query API row that cannot be read back");
         }
         value_of(zipped, number, false);
       }
