@@ -199,6 +199,7 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
     return filter_drive_letter_prefix(
         {s.alert_mounts, s.alert_copies, s.alert_downloads, s.downloads, s.copies, s.mounts});
   });
+  sort_findings(result.findings); // one order for every output format (findings.md)
   return result;
 }
 

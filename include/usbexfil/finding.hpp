@@ -33,4 +33,9 @@ struct Finding {
 /// The findings, in the order findings.md specifies once `sort_findings` has run.
 using FindingTable = std::vector<Finding>;
 
+/// Puts findings in the order of findings.md: by Alert_TimeGenerated, UserId, DeviceId,
+/// USB_TimeGenerated, then the JSON line itself, so that the same input always gives the same
+/// bytes. run_pipeline returns its findings sorted; every output format writes them so.
+void sort_findings(FindingTable &findings);
+
 } // namespace usbexfil

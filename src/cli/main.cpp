@@ -4,13 +4,14 @@
 #include "cli/inspect_report.hpp"
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
+#include "cli/output_format.hpp"
 #include "cli/report.hpp"
 #include "cli/test_command.hpp"
 #include "load/huge_buffer.hpp"
 #include "load/simd/level.hpp"
 #include "usbexfil/check/expected_findings.hpp"
 #include "usbexfil/error.hpp"
-#include "usbexfil/output/json_lines_writer.hpp"
+#include "usbexfil/output/writer.hpp"
 #include "usbexfil/pipeline.hpp"
 
 #include "usbexfil/text.hpp"
@@ -63,7 +64,9 @@ int run(const usbexfil::cli::RunOptions &options, spdlog::logger &log) {
   const usbexfil::Inputs inputs = usbexfil::resolve_inputs(options.inputs);
   const usbexfil::PipelineResult result = usbexfil::run_pipeline(inputs, options.pipeline);
   usbexfil::cli::OutputTarget output(options.output);
-  usbexfil::write_json_lines(result.findings, [&](std::string_view piece) { output.write(piece); });
+  const usbexfil::RunSummary summary = usbexfil::cli::run_summary(options, result);
+  usbexfil::write_findings(result.findings, usbexfil::cli::output_options(options, &summary),
+                           [&](std::string_view piece) { output.write(piece); });
   output.commit();
   usbexfil::cli::report_diagnostics(log, result);
   const double seconds =

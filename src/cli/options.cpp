@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 namespace usbexfil::cli {
@@ -88,6 +89,19 @@ void check_inputs(const InputSpec &inputs) {
   }
 }
 
+/// --csv-bom only with csv, --sentinel-strings only where _Details are JSON (docs/cli.md).
+void check_format_options(const RunOptions &options) {
+  if (options.csv_bom && options.format != OutputFormat::csv) {
+    throw CLI::ValidationError("--csv-bom", "is for --format csv");
+  }
+  if (options.sentinel_strings &&
+      (options.format == OutputFormat::table || options.format == OutputFormat::html)) {
+    throw CLI::ValidationError("--sentinel-strings",
+                               "is for --format jsonl, json or csv, not " +
+                                   std::string(output_format_name(options.format)));
+  }
+}
+
 // Reads a --from/--to bound: a full ISO 8601 datetime, or a bare date meaning its midnight UTC.
 Datetime parse_bound(const std::string &text, const char *flag) {
   Datetime value = parse_datetime(text);
@@ -139,6 +153,17 @@ Parsed parse_arguments(int argc, char **argv) {
   add_table_options(*run, options.inputs);
   run->add_option("-o,--output", options.output,
                   "Write findings to FILE (via a temporary file, renamed on success)");
+  run->add_option("--format", options.format,
+                  "Output format: jsonl (default), json, csv, table, html (docs/cli.md)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, OutputFormat>{{"jsonl", OutputFormat::jsonl},
+                                              {"json", OutputFormat::json},
+                                              {"csv", OutputFormat::csv},
+                                              {"table", OutputFormat::table},
+                                              {"html", OutputFormat::html}}));
+  run->add_flag("--sentinel-strings", options.sentinel_strings,
+                "jsonl, json: the _Details columns as JSON text, as Sentinel's tostring() gives");
+  run->add_flag("--csv-bom", options.csv_bom, "csv: start with a UTF-8 byte-order mark (Excel)");
   run->add_option("--from", from, "Keep rows with TimeGenerated >= this (ISO 8601, UTC default)");
   run->add_option("--to", to, "Keep rows with TimeGenerated < this (ISO 8601)");
   run->add_flag("--strict", options.pipeline.scan.strict,
@@ -209,6 +234,7 @@ Parsed parse_arguments(int argc, char **argv) {
       options.inputs = std::move(inspect_inputs);
     }
     check_inputs(options.inputs);
+    check_format_options(options);
     if (!from.empty()) {
       options.pipeline.window.from = parse_bound(from, "--from");
     }

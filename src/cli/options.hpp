@@ -1,6 +1,7 @@
 // Command-line arguments as a plain struct, parsed and validated before any work starts.
 #pragma once
 
+#include "usbexfil/output/writer.hpp"
 #include "usbexfil/pipeline.hpp"
 
 #include <optional>
@@ -18,7 +19,10 @@ enum class Command { run, inspect, test };
 struct RunOptions {
   Command command = Command::run;
   InputSpec inputs;
-  std::string output; ///< empty: standard output
+  std::string output;                        ///< empty: standard output
+  OutputFormat format = OutputFormat::jsonl; ///< --format
+  bool sentinel_strings = false;             ///< --sentinel-strings: _Details as JSON text
+  bool csv_bom = false;                      ///< --csv-bom: a UTF-8 byte-order mark first
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;
   bool fail_on_findings = false;      ///< exit 1 when there is a finding

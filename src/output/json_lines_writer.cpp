@@ -1,19 +1,12 @@
 #include "usbexfil/output/json_lines_writer.hpp"
 
+#include "output/piece_buffer.hpp"
 #include "usbexfil/text.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <numeric>
-#include <tuple>
-#include <vector>
-
 namespace usbexfil {
 namespace {
-
-/// Bytes gathered before the sink is called.
-constexpr std::size_t OUTPUT_PIECE = 64 * 1024;
 
 /// Appends `"key":` pairs; the caller writes the braces.
 class ObjectWriter {
@@ -34,14 +27,7 @@ public:
   }
   ObjectWriter &set(std::string_view key, const StringSet &values) {
     write_key(key);
-    out_.push_back('[');
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i > 0) {
-        out_.push_back(',');
-      }
-      append_json_string(out_, values[i]);
-    }
-    out_.push_back(']');
+    append_json_set(out_, values);
     return *this;
   }
   ObjectWriter &count(std::string_view key, std::size_t value) {
@@ -49,16 +35,10 @@ public:
     fmt::format_to(std::back_inserter(out_), "{}", value);
     return *this;
   }
-  /// Starts a nested object under `key`; close it with `end()`.
-  ObjectWriter &begin(std::string_view key) {
+  /// `text` (JSON) as the value under `key`.
+  ObjectWriter &raw(std::string_view key, std::string_view text) {
     write_key(key);
-    out_.push_back('{');
-    first_ = true;
-    return *this;
-  }
-  ObjectWriter &end() {
-    out_.push_back('}');
-    first_ = false;
+    out_ += text;
     return *this;
   }
 
@@ -75,8 +55,31 @@ private:
   bool first_ = true;
 };
 
-void write_downloads(ObjectWriter &w, const DownloadSummary &d) {
-  w.begin("CloudAppEvents_Details")
+/// A `_Details` bag as Sentinel's `tostring()` gives it: a JSON string holding its compact JSON.
+template <typename Bag, typename Append>
+void write_details_string(ObjectWriter &w, std::string &scratch, std::string_view key,
+                          const Bag &bag, Append append) {
+  scratch.clear();
+  append(scratch, bag);
+  w.string(key, scratch);
+}
+
+} // namespace
+
+void append_json_set(std::string &out, const StringSet &values) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      out.push_back(',');
+    }
+    append_json_string(out, values[i]);
+  }
+  out.push_back(']');
+}
+
+void append_downloads_details(std::string &out, const DownloadSummary &d) {
+  out.push_back('{');
+  ObjectWriter(out)
       .string("Application", d.application)
       .string("AccountObjectId", d.account_object_id)
       .string("UserId", d.user_id)
@@ -86,12 +89,13 @@ void write_downloads(ObjectWriter &w, const DownloadSummary &d) {
       .time("CloudAppEvent_StartTime", d.start_time)
       .time("CloudAppEvent_EndTime", d.end_time)
       .set("CloudAppEvent_Files", d.files)
-      .count("FileCount", d.files.size())
-      .end();
+      .count("FileCount", d.files.size());
+  out.push_back('}');
 }
 
-void write_copies(ObjectWriter &w, const FileCopySummary &c) {
-  w.begin("DeviceFileEvents_Details")
+void append_copies_details(std::string &out, const FileCopySummary &c) {
+  out.push_back('{');
+  ObjectWriter(out)
       .string("InitiatingProcessAccountUpn", c.initiating_process_account_upn)
       .string("DeviceId", c.device_id)
       .string("DeviceName", c.device_name)
@@ -100,23 +104,23 @@ void write_copies(ObjectWriter &w, const FileCopySummary &c) {
       .time("DeviceFileEvent_StartTime", c.start_time)
       .time("DeviceFileEvent_EndTime", c.end_time)
       .set("DeviceFileEvent_Files", c.files)
-      .count("DeviceFileEvent_FileCount", c.files.size())
-      .end();
+      .count("DeviceFileEvent_FileCount", c.files.size());
+  out.push_back('}');
 }
 
-void write_mount(ObjectWriter &w, const UsbMount &m) {
-  w.begin("USB_Details")
+void append_usb_details(std::string &out, const UsbMount &m) {
+  out.push_back('{');
+  ObjectWriter(out)
       .time("USB_TimeGenerated", m.time)
       .string("DeviceId", m.device_id)
       .string("USB_DriveLetter", m.drive_letter)
       .string("USB_ProductName", m.product_name)
-      .string("USB_Volume", m.volume)
-      .end();
+      .string("USB_Volume", m.volume);
+  out.push_back('}');
 }
 
-} // namespace
-
-void append_finding(std::string &out, const Finding &f) {
+void append_finding(std::string &out, const Finding &f, DetailsStyle style) {
+  thread_local std::string scratch;
   out.push_back('{');
   ObjectWriter w(out);
   w.time("Alert_TimeGenerated", f.alert_time)
@@ -126,9 +130,20 @@ void append_finding(std::string &out, const Finding &f) {
       .string("DeviceId", f.device_id)
       .string("DeviceName", f.device_name)
       .string("IPAddress", f.ip_address);
-  write_downloads(w, f.downloads);
-  write_copies(w, f.copies);
-  write_mount(w, f.mount);
+  if (style == DetailsStyle::objects) {
+    // Straight into `out`: the default format pays for no copy.
+    w.raw("CloudAppEvents_Details", "");
+    append_downloads_details(out, f.downloads);
+    w.raw("DeviceFileEvents_Details", "");
+    append_copies_details(out, f.copies);
+    w.raw("USB_Details", "");
+    append_usb_details(out, f.mount);
+  } else {
+    write_details_string(w, scratch, "CloudAppEvents_Details", f.downloads,
+                         append_downloads_details);
+    write_details_string(w, scratch, "DeviceFileEvents_Details", f.copies, append_copies_details);
+    write_details_string(w, scratch, "USB_Details", f.mount, append_usb_details);
+  }
   w.set("USB_Drive_MatchedFiles", f.matched_files)
       .string("InitiatingProcessFileName", f.initiating_process_file_name)
       .string("InitiatingProcessFolderPath", f.initiating_process_folder_path)
@@ -145,58 +160,20 @@ std::string format_finding(const Finding &finding) {
   return out;
 }
 
-void write_json_lines(const FindingTable &findings, const OutputSink &sink) {
-  // Sort by the key columns first; only findings that tie on all of them are formatted before
-  // being placed, to order them by their text. The rest go straight into one reused buffer.
-  const auto key = [&](std::size_t i) {
-    const Finding &f = findings[i];
-    return std::make_tuple(f.alert_time.sort_key(), f.user_id, f.device_id, f.usb_time.sort_key());
-  };
-  std::vector<std::size_t> order(findings.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
-
-  std::string buffer;
-  buffer.reserve(2 * OUTPUT_PIECE); // room for the finding that crosses the mark
-  std::vector<std::string> tied;
-  const auto flush_if_full = [&] {
-    if (buffer.size() >= OUTPUT_PIECE) {
-      sink(buffer);
-      buffer.clear();
-    }
-  };
-  for (std::size_t first = 0; first < order.size();) {
-    std::size_t last = first + 1;
-    while (last < order.size() && key(order[last]) == key(order[first])) {
-      ++last;
-    }
-    if (last - first == 1) {
-      append_finding(buffer, findings[order[first]]);
-      buffer.push_back('\n');
-      flush_if_full();
-    } else {
-      tied.clear();
-      for (std::size_t i = first; i < last; ++i) {
-        tied.push_back(format_finding(findings[order[i]]));
-      }
-      std::sort(tied.begin(), tied.end());
-      for (const std::string &line : tied) {
-        buffer += line;
-        buffer.push_back('\n');
-        flush_if_full();
-      }
-    }
-    first = last;
+void write_json_lines(const FindingTable &findings, const OutputSink &sink, DetailsStyle style) {
+  output::PieceBuffer buffer(sink);
+  for (const Finding &finding : findings) {
+    append_finding(buffer.text, finding, style);
+    buffer.text.push_back('\n');
+    buffer.flush_if_full();
   }
-  if (!buffer.empty()) {
-    sink(buffer);
-  }
+  buffer.finish();
 }
 
-std::string render_json_lines(const FindingTable &findings) {
+std::string render_json_lines(const FindingTable &findings, DetailsStyle style) {
   std::string out;
-  write_json_lines(findings, [&](std::string_view piece) { out += piece; });
+  write_json_lines(
+      findings, [&](std::string_view piece) { out += piece; }, style);
   return out;
 }
 

@@ -51,14 +51,15 @@ TEST(FormatFinding, WritesKeysInTheRuleOrder) {
       R"("HostNameDomain":"","AccountName":"","AccountUPNSuffix":""})");
 }
 
-TEST(RenderJsonLines, SortsByAlertTimeUserDeviceAndMountTime) {
-  const FindingTable findings = {
+TEST(SortFindings, SortsByAlertTimeUserDeviceAndMountTime) {
+  FindingTable findings = {
       finding("2026-03-10T10:00:00Z", "b", "d1", "2026-03-10T11:00:00Z"),
       finding("2026-03-10T09:00:00Z", "z", "d9", "2026-03-10T11:00:00Z"),
       finding("2026-03-10T10:00:00Z", "a", "d2", "2026-03-10T12:00:00Z"),
       finding("2026-03-10T10:00:00Z", "a", "d2", "2026-03-10T11:00:00Z"),
       finding("2026-03-10T10:00:00Z", "a", "d1", "2026-03-10T13:00:00Z"),
   };
+  sort_findings(findings);
   const std::string text = render_json_lines(findings);
   std::vector<std::string> order;
   for (std::size_t pos = 0; pos < text.size();) {
@@ -73,11 +74,12 @@ TEST(RenderJsonLines, SortsByAlertTimeUserDeviceAndMountTime) {
   EXPECT_EQ(render_json_lines({}), "");
 }
 
-TEST(WriteJsonLines, OrdersFindingsThatTieOnEveryKeyByTheirText) {
+TEST(SortFindings, OrdersFindingsThatTieOnEveryKeyByTheirText) {
   FindingTable findings(3, finding("2026-03-10T10:00:00Z", "u", "d", "2026-03-10T11:00:00Z"));
   findings[0].ip_address = "10.0.0.3";
   findings[1].ip_address = "10.0.0.1";
   findings[2].ip_address = "10.0.0.2";
+  sort_findings(findings);
   const std::string text = render_json_lines(findings);
   const auto first = text.find("10.0.0.1");
   const auto second = text.find("10.0.0.2");
@@ -85,6 +87,15 @@ TEST(WriteJsonLines, OrdersFindingsThatTieOnEveryKeyByTheirText) {
   ASSERT_NE(third, std::string::npos);
   EXPECT_LT(first, second);
   EXPECT_LT(second, third);
+}
+
+TEST(WriteJsonLines, WritesFindingsInTheOrderGiven) {
+  FindingTable findings = {
+      finding("2026-03-10T10:00:00Z", "b", "d1", "2026-03-10T11:00:00Z"),
+      finding("2026-03-10T09:00:00Z", "a", "d1", "2026-03-10T11:00:00Z"),
+  };
+  const std::string text = render_json_lines(findings);
+  EXPECT_LT(text.find("\"UserId\":\"b\""), text.find("\"UserId\":\"a\""));
 }
 
 TEST(WriteJsonLines, HandsLargeOutputToTheSinkInWholeLinePieces) {
