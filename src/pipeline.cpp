@@ -98,6 +98,12 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
       result.warnings.push_back(std::move(note));
     }
     table.notes.clear();
+    if (table.threads < table.threads_wanted) {
+      result.warnings.push_back(fmt::format(
+          "{}: the system would start only {} of the {} parsing threads wanted; the scan ran "
+          "on fewer (same findings, slower)",
+          table.table, table.threads, table.threads_wanted));
+    }
     result.tables.push_back(table);
   };
 

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -954,13 +955,23 @@ LoadStats scan_sources(SourceTable table, const std::vector<ScanSource> &sources
   Scan scan(table, sources, options, workers.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    threads.emplace_back([&scan, worker = workers[i]] { scan.work(*worker); });
+    try {
+      threads.emplace_back([&scan, worker = workers[i]] { scan.work(*worker); });
+    } catch (const std::system_error &) {
+      // The system would not start another thread (a process or memory limit). The workers
+      // share one queue, so the scan runs on the threads it has, this one at least; the
+      // findings are the same, only slower, and the summary says so.
+      break;
+    }
   }
   scan.work(*workers.front());
   for (auto &thread : threads) {
     thread.join();
   }
-  return scan.finish();
+  LoadStats stats = scan.finish();
+  stats.threads = static_cast<unsigned>(threads.size() + 1);
+  stats.threads_wanted = static_cast<unsigned>(workers.size());
+  return stats;
 }
 
 LoadStats scan_lines(const std::vector<std::string> &files, const ScanOptions &options,

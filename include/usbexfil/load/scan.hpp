@@ -105,6 +105,8 @@ struct LoadStats {
   std::uint64_t rows_kept = 0;    ///< rows materialized into the table
   std::uint64_t warnings = 0;     ///< values of an unexpected type (rows kept)
   TimeTally times;                ///< what the window test saw
+  unsigned threads = 1;           ///< threads the scan ran on
+  unsigned threads_wanted = 1;    ///< threads it would have run on (more when the system refused)
   double seconds = 0;
   std::vector<FileDiagnostics> diagnostics; ///< per file, capped
   /// Warnings about files as a whole (no table, records naming no table), one line each.
