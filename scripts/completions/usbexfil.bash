@@ -30,6 +30,7 @@ _usbexfil() {
 
     local tables="--alerts --cloud-app-events --device-file-events --device-events"
     local run_options="$tables -o --output --format --csv-bom --sentinel-strings --expect
+        --lookback --now --output-dir --stats-json --log-file
         --from --to --strict --validate-all --max-record-size -j --threads --chunk-size
         --fail-on-findings -q --quiet -v --verbose -h --help"
     local inspect_options="$tables -j --threads -h --help"
@@ -40,15 +41,25 @@ _usbexfil() {
     case $command:$prev in
         run:--alerts | run:--cloud-app-events | run:--device-file-events | run:--device-events | \
             inspect:--alerts | inspect:--cloud-app-events | inspect:--device-file-events | \
-            inspect:--device-events | run:-o | run:--output | run:--expect)
+            inspect:--device-events | run:-o | run:--output | run:--expect | \
+            run:--stats-json | run:--log-file)
             _usbexfil_files "$cur" "$prefix"
+            return
+            ;;
+        run:--output-dir)
+            compopt -o filenames 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -d -- "$cur")
+            return
+            ;;
+        run:--lookback)
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "1d 12h 6h 1h 90m" -- "$cur")
             return
             ;;
         run:--format)
             mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "jsonl json csv table html" -- "$cur")
             return
             ;;
-        run:--from | run:--to | run:-j | run:--threads | run:--chunk-size | \
+        run:--from | run:--to | run:--now | run:-j | run:--threads | run:--chunk-size | \
             run:--max-record-size | inspect:-j | inspect:--threads | test:-j | test:--threads)
             COMPREPLY=()
             return

@@ -1,4 +1,5 @@
 #include "cli/options.hpp"
+#include "cli/nightly.hpp"
 #include "load/simd/level.hpp"
 #include "usbexfil/text.hpp"
 #include "usbexfil_version.hpp"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -115,6 +117,47 @@ Datetime parse_bound(const std::string &text, const char *flag) {
   return value;
 }
 
+/// --lookback DURATION [--now TIME]: the window [now - DURATION, now), instead of --from/--to.
+void apply_lookback(const std::string &lookback, const std::string &now, const std::string &from,
+                    const std::string &to, TimeWindow &window) {
+  if (lookback.empty()) {
+    throw CLI::ValidationError("--now", "is the end of --lookback's window: give --lookback too");
+  }
+  if (!from.empty() || !to.empty()) {
+    throw CLI::ValidationError("--lookback", "sets the window: give it or --from/--to, not both");
+  }
+  const std::optional<std::int64_t> ticks = parse_duration(lookback);
+  if (!ticks) {
+    throw CLI::ValidationError(
+        "--lookback",
+        fmt::format("'{}' is not a duration (a number and d, h, m or s: 1d, 12h, 90m, 1d12h)",
+                    lookback));
+  }
+  const Datetime end = now.empty() ? clock_now() : parse_bound(now, "--now");
+  if (end.ticks() - *ticks < 0) {
+    throw CLI::ValidationError("--lookback", fmt::format("'{}' reaches before year 1", lookback));
+  }
+  window.from = Datetime::from_ticks(end.ticks() - *ticks);
+  window.to = end;
+}
+
+/// --output-dir names its files after the window, so it needs both bounds; it is an existing
+/// folder; and the findings go there, not to -o.
+void check_output_dir(const RunOptions &options) {
+  if (!options.output.empty()) {
+    throw CLI::ValidationError("--output-dir", "writes the findings itself: give it or -o");
+  }
+  if (options.pipeline.window.from.is_null() || options.pipeline.window.to.is_null()) {
+    throw CLI::ValidationError("--output-dir", "names its files after the window: give "
+                                               "--lookback, or both --from and --to");
+  }
+  std::error_code error;
+  if (!std::filesystem::is_directory(options.output_dir, error)) {
+    throw CLI::ValidationError("--output-dir",
+                               fmt::format("'{}' is not a folder", options.output_dir));
+  }
+}
+
 /// `usbexfil --version`: what a bug report needs, the SIMD kernels chosen on this CPU among them.
 std::string version_text() {
   return fmt::format("usbexfil {} (commit {})\nbuild: {}, {}\nsimd: pre-filter {}, JSON parser {}",
@@ -144,6 +187,7 @@ Parsed parse_arguments(int argc, char **argv) {
   inspect->footer(INSPECT_EXAMPLES);
 
   RunOptions options;
+  options.command_line.assign(argv, argv + argc);
   std::string from;
   std::string to;
   bool quiet = false;
@@ -164,6 +208,19 @@ Parsed parse_arguments(int argc, char **argv) {
   run->add_flag("--sentinel-strings", options.sentinel_strings,
                 "jsonl, json: the _Details columns as JSON text, as Sentinel's tostring() gives");
   run->add_flag("--csv-bom", options.csv_bom, "csv: start with a UTF-8 byte-order mark (Excel)");
+  std::string lookback;
+  std::string now;
+  run->add_option("--lookback", lookback,
+                  "The window [now - DURATION, now): 1d, 12h, 90m, 1d12h (the rule's period: 1d)");
+  run->add_option("--now", now, "With --lookback: the window's end (ISO 8601; default: the clock)");
+  run->add_option("--output-dir", options.output_dir,
+                  "Write findings-<from>_<to>.<format> and run-<from>_<to>.json into DIR "
+                  "(atomically; a lock keeps out a second run)");
+  run->add_option("--stats-json", options.stats_json,
+                  "Write the run file (inputs, per-table counts, stages, timings, findings' "
+                  "FindingIds, exit status) to FILE");
+  run->add_option("--log-file", options.log_file,
+                  "Also append the messages to FILE with UTC timestamps (rotated at 10 MB)");
   run->add_option("--from", from, "Keep rows with TimeGenerated >= this (ISO 8601, UTC default)");
   run->add_option("--to", to, "Keep rows with TimeGenerated < this (ISO 8601)");
   run->add_flag("--strict", options.pipeline.scan.strict,
@@ -240,6 +297,12 @@ Parsed parse_arguments(int argc, char **argv) {
     }
     if (!to.empty()) {
       options.pipeline.window.to = parse_bound(to, "--to");
+    }
+    if (!lookback.empty() || !now.empty()) {
+      apply_lookback(lookback, now, from, to, options.pipeline.window);
+    }
+    if (!options.output_dir.empty()) {
+      check_output_dir(options);
     }
     // The window is [from, to): a bound not before the other selects nothing, which is never
     // what was meant and would look like a clean run with no findings.

@@ -25,9 +25,13 @@ struct RunOptions {
   bool csv_bom = false;                      ///< --csv-bom: a UTF-8 byte-order mark first
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;
-  bool fail_on_findings = false;      ///< exit 1 when there is a finding
-  std::string expect;                 ///< --expect FILE: exit 1 unless the findings equal FILE's
-  std::vector<std::string> case_dirs; ///< `usbexfil test DIR...`
+  bool fail_on_findings = false;         ///< exit 1 when there is a finding
+  std::string expect;                    ///< --expect FILE: exit 1 unless the findings equal FILE's
+  std::vector<std::string> case_dirs;    ///< `usbexfil test DIR...`
+  std::string output_dir;                ///< --output-dir: findings and run file per window
+  std::string stats_json;                ///< --stats-json FILE: the run file
+  std::string log_file;                  ///< --log-file FILE: messages appended, timestamped
+  std::vector<std::string> command_line; ///< argv, for the run file
 };
 
 /// The outcome of parsing: options to run, or an exit code to return at once (after --help,

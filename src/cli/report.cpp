@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 namespace usbexfil::cli {
 
 void report_diagnostics(spdlog::logger &log, const PipelineResult &result) {
@@ -30,6 +32,14 @@ std::string plural(std::uint64_t n, std::string_view word) {
 }
 
 } // namespace
+
+std::uint64_t peak_memory_bytes() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) {
+    return 0;
+  }
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024; // Linux: kilobytes
+}
 
 std::string human_bytes(std::uint64_t bytes) {
   const auto n = static_cast<double>(bytes);
@@ -108,8 +118,8 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, const Tim
   // A table that had rows but gave the rule nothing: often a column the rule needs is missing
   // or empty in the export (a custom projection, another schema), which inspect shows.
   for (const LoadStats &table : result.tables) {
-    const bool window_missed = !window.is_open() && table.times.tested > 0 &&
-                               table.times.outside == table.times.tested;
+    const bool window_missed =
+        !window.is_open() && table.times.tested > 0 && table.times.outside == table.times.tested;
     if (table.scanned && table.rows_read > table.rows_skipped && table.rows_kept == 0 &&
         !window_missed) {
       log.info("hint: {}: {} read, none could reach a finding; `usbexfil inspect` with the same "
@@ -123,7 +133,16 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, const Tim
                stage.rows_out, stage.seconds);
     }
   }
-  log.info("{} written in {:.3f} s", plural(result.findings.size(), "finding"), seconds);
+  std::uint64_t bytes = 0;
+  for (const LoadStats &table : result.tables) {
+    bytes += table.scanned ? table.bytes : 0;
+  }
+  log.info("{} written in {:.3f} s ({} read, {}/s; peak memory {})",
+           plural(result.findings.size(), "finding"), seconds, human_bytes(bytes),
+           human_bytes(seconds > 0
+                           ? static_cast<std::uint64_t>(static_cast<double>(bytes) / seconds)
+                           : bytes),
+           human_bytes(peak_memory_bytes()));
 }
 
 } // namespace usbexfil::cli

@@ -14,6 +14,9 @@ namespace usbexfil::cli {
 /// Prints run warnings and the per-file diagnostics (capped, with a count of the rest).
 void report_diagnostics(spdlog::logger &log, const PipelineResult &result);
 
+/// The process's peak resident memory so far (getrusage), in bytes.
+std::uint64_t peak_memory_bytes();
+
 /// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units).
 std::string human_bytes(std::uint64_t bytes);
 

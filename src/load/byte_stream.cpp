@@ -1,4 +1,5 @@
 #include "load/byte_stream.hpp"
+#include "usbexfil/load/progress.hpp"
 
 #include "usbexfil/error.hpp"
 
@@ -68,6 +69,7 @@ public:
     for (;;) {
       const ssize_t got = ::read(fd_, out, size);
       if (got >= 0) {
+        progress::count(static_cast<std::uint64_t>(got));
         return static_cast<std::size_t>(got);
       }
       if (errno != EINTR) {

@@ -1,4 +1,5 @@
 #include "load/line_scanner.hpp"
+#include "usbexfil/load/progress.hpp"
 
 #include "load/archive_reader.hpp"
 #include "load/huge_buffer.hpp"
@@ -182,6 +183,7 @@ struct PlainFile {
       }
       buffer.size += static_cast<std::size_t>(got);
       offset += static_cast<std::uint64_t>(got);
+      progress::count(static_cast<std::uint64_t>(got));
     }
   }
 };
@@ -587,6 +589,7 @@ public:
       bytes += source.file->size;
     }
     bytes_ = bytes;
+    progress::start_table(static_cast<int>(table), bytes);
     // Small inputs get smaller chunks (down to 64 KiB): many per thread, and no need to touch
     // megabytes of fresh buffer memory for a few megabytes of data. The full chunk size is
     // reached at 32 chunks per thread (128 MiB for two threads at the default 2 MiB). Sizes are

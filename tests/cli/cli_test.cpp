@@ -90,7 +90,7 @@ TEST(Cli, DashOutputIsStandardOutputAndTheSummarySaysWhatTheRuleUsed) {
   EXPECT_TRUE(contains(dash.err, "SecurityAlert: 1 file, 30.1 kB, 18 rows read, 0 skipped, "
                                  "11 used by the rule"))
       << dash.err;
-  EXPECT_FALSE(contains(dash.err, " MB")) << dash.err;
+  EXPECT_FALSE(contains(dash.err, " 0.0 MB")) << dash.err;
 }
 
 TEST(Cli, TheSummaryShowsWhereTheDataLiesAndWarnsOfAWindowThatMissesIt) {
@@ -100,6 +100,13 @@ TEST(Cli, TheSummaryShowsWhereTheDataLiesAndWarnsOfAWindowThatMissesIt) {
                                  "2026-03-10T19:00:33Z, 0 warnings"))
       << open.err;
   EXPECT_FALSE(contains(open.err, "outside the window")) << open.err;
+  // The closing line: how much was read, how fast, and the memory it took.
+  const std::size_t closing = open.err.find("usbexfil: 2 findings written in ");
+  ASSERT_NE(closing, std::string::npos) << open.err;
+  const std::string last = open.err.substr(closing, open.err.find('\n', closing) - closing);
+  EXPECT_TRUE(contains(last, " s (") && contains(last, " kB read, ") &&
+              contains(last, "B/s; peak memory ") && last.ends_with(" MB)"))
+      << last;
 
   // Half a day: some alerts fall outside, and the summary counts them.
   const CommandResult half =
@@ -519,4 +526,138 @@ TEST(Cli, TestRunsCaseFoldersAndCountsPassedAndFailed) {
   const CommandResult none = run_usbexfil("test '" + root + "/not-a-case'");
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_TRUE(contains(none.err, "not-a-case: not a case folder (no expected.jsonl)")) << none.err;
+}
+
+TEST(Cli, LookbackAndOutputDirWriteOneFindingsFileAndOneRunFilePerWindow) {
+  TempDir dir;
+  const std::string out = dir.file("out");
+  std::filesystem::create_directories(out);
+  const std::string args = "run -q" + demo_table_paths() + " --output-dir '" + out + "'";
+  const CommandResult first = run_usbexfil(args + " --lookback 1d --now 2026-03-11");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, ""); // the findings go to the folder
+  const std::string findings = out + "/findings-20260310T000000Z_20260311T000000Z.jsonl";
+  const std::string run_file = out + "/run-20260310T000000Z_20260311T000000Z.json";
+  EXPECT_EQ(read_file(findings), read_file(DEMO + "/expected.jsonl"));
+  const std::string record = read_file(run_file);
+  for (const std::string part :
+       {"\"exit_status\": 0", "\"error\": null", "\"from\": \"2026-03-10T00:00:00.0000000Z\"",
+        "\"to\": \"2026-03-11T00:00:00.0000000Z\"", "\"table\": \"DeviceEvents\"",
+        "\"rows_read\": 108", "\"count\": 2",
+        "\"file\": \"findings-20260310T000000Z_20260311T000000Z.jsonl\"",
+        // FindingId as docs/operations.md defines it (checked with an independent FNV-1a).
+        "\"FindingId\": \"76c8eaef630e78b0\"", "\"FindingId\": \"389624571559219c\"",
+        "\"name\": \"join_usb_mounts\""}) {
+    EXPECT_TRUE(contains(record, part)) << part << "\n" << record;
+  }
+  // The same window again replaces both files; 90 minutes before noon is another window.
+  ASSERT_EQ(run_usbexfil(args + " --lookback 1d --now 2026-03-11T00:00:00Z").exit_code, 0);
+  const CommandResult short_window =
+      run_usbexfil(args + " --lookback 1h30m --now 2026-03-10T12:00:00Z --format json");
+  ASSERT_EQ(short_window.exit_code, 0) << short_window.err;
+  EXPECT_TRUE(std::filesystem::exists(out + "/findings-20260310T103000Z_20260310T120000Z.json"));
+  EXPECT_TRUE(std::filesystem::exists(out + "/run-20260310T103000Z_20260310T120000Z.json"));
+  std::size_t files = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(out)) {
+    files += entry.path().filename().string().starts_with(".") ? 0 : 1;
+  }
+  EXPECT_EQ(files, 4u); // no temporary file left behind
+
+  // A run that fails records its error in the run file and leaves the findings alone.
+  const CommandResult failed = run_usbexfil("run -q '" + dir.file("absent") + "' --output-dir '" +
+                                            out + "' --lookback 1d --now 2026-03-11");
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_TRUE(contains(read_file(run_file), "\"exit_status\": 2")) << read_file(run_file);
+  EXPECT_TRUE(contains(read_file(run_file), "absent: no such file or directory"));
+  EXPECT_EQ(read_file(findings), read_file(DEMO + "/expected.jsonl"));
+}
+
+TEST(Cli, ASecondRunOnTheSameOutputDirIsRefused) {
+  TempDir dir;
+  const std::string out = dir.file("out");
+  std::filesystem::create_directories(out);
+  // flock(1) holds the folder's lock while usbexfil tries it.
+  const std::string command = "flock '" + out + "/.usbexfil.lock' '" + USBEXFIL_BINARY + "' run" +
+                              demo_table_paths() + " --output-dir '" + out +
+                              "' --lookback 1d --now 2026-03-12 2>'" + dir.file("err") + "'";
+  const int status = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_TRUE(contains(read_file(dir.file("err")),
+                       "usbexfil: error: " + out + ": another usbexfil run is writing this folder"))
+      << read_file(dir.file("err"));
+  EXPECT_FALSE(std::filesystem::exists(out + "/run-20260311T000000Z_20260312T000000Z.json"));
+}
+
+TEST(Cli, NightlyOptionsThatCannotWorkAreUsageErrors) {
+  TempDir dir;
+  const std::string paths = demo_table_paths();
+  for (const std::string &bad : std::vector<std::string>{
+           " --lookback 2x", " --lookback 0d", " --lookback 1d --from 2026-03-10",
+           " --now 2026-03-11", " --output-dir '" + dir.path().string() + "'",
+           " --output-dir '" + dir.file("missing") + "' --lookback 1d",
+           " --output-dir '" + dir.path().string() + "' --lookback 1d -o x.jsonl"}) {
+    const CommandResult result = run_usbexfil("run" + paths + bad);
+    EXPECT_EQ(result.exit_code, 2) << bad;
+    EXPECT_TRUE(result.err.starts_with("usbexfil: error: --")) << bad << ": " << result.err;
+  }
+}
+
+TEST(Cli, LogFileAppendsTimestampedEscapedMessagesWhateverQuietSays) {
+  TempDir dir;
+  const std::string log = dir.file("usbexfil.log");
+  const std::string odd = dir.write("odd\x1b[31m.json", "{}\n");
+  for (int i = 0; i < 2; ++i) {
+    const CommandResult result =
+        run_usbexfil("run -q" + demo_table_paths() + " '" + odd + "' --log-file '" + log + "'");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.err, ""); // -q keeps stderr quiet; the log has everything
+  }
+  const std::string text = read_file(log);
+  std::size_t summaries = 0;
+  for (std::size_t at = text.find("2 findings written"); at != std::string::npos;
+       at = text.find("2 findings written", at + 1)) {
+    ++summaries;
+  }
+  EXPECT_EQ(summaries, 2u) << text; // appended, not replaced
+  EXPECT_TRUE(contains(text, "odd\\x1b[31m.json")) << text;
+  EXPECT_FALSE(contains(text, "\x1b")) << text;
+  // 2026-12-04T01:52:58.540203Z [27836] info: SecurityAlert: ...
+  const std::string first = text.substr(0, text.find('\n'));
+  ASSERT_GT(first.size(), 28u);
+  EXPECT_EQ(first[4], '-');
+  EXPECT_EQ(first[10], 'T');
+  EXPECT_EQ(first[26], 'Z');
+  EXPECT_TRUE(contains(first, "] warning: warning: ") || contains(first, "] info: ")) << first;
+}
+
+TEST(Cli, AProgressLineOnATerminalOnlyAndErasedAtTheEnd) {
+  TempDir dir;
+  // The alerts come through a pipe whose writer waits a little, so the run lasts while the
+  // progress line (shown from USBEXFIL_PROGRESS_DELAY_MS on) is drawn. script(1) gives the run a
+  // terminal for stderr.
+  const std::string pipe = dir.file("alerts");
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  const auto on_terminal = [&](const std::string &flags) {
+    const std::string inner = "(sleep 0.6; cat '" + DEMO + "/SecurityAlert.jsonl' > '" + pipe +
+                              "') & USBEXFIL_PROGRESS_DELAY_MS=0 '" + USBEXFIL_BINARY + "' run " +
+                              flags + " --alerts '" + pipe + "' '" + DEMO +
+                              "/CloudAppEvents.jsonl' '" + DEMO + "/DeviceFileEvents.jsonl' '" +
+                              DEMO + "/DeviceEvents.jsonl' -o /dev/null; wait";
+    const std::string command =
+        "script -qec \"" + inner + "\" /dev/null > '" + dir.file("tty") + "' 2>&1";
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return read_file(dir.file("tty"));
+  };
+  const std::string shown = on_terminal("");
+  const std::size_t line = shown.find("\rusbexfil: SecurityAlert: ");
+  ASSERT_NE(line, std::string::npos) << shown;
+  const std::size_t erased = shown.find("\r\x1b[K", line);
+  ASSERT_NE(erased, std::string::npos) << shown;
+  EXPECT_LT(erased, shown.find("2 findings written")) << shown; // gone before the summary
+  EXPECT_EQ(on_terminal("-q").find("\rusbexfil:"), std::string::npos);
+
+  // Not a terminal: never.
+  const CommandResult piped =
+      run_usbexfil("run" + demo_table_paths() + " -o /dev/null", "USBEXFIL_PROGRESS_DELAY_MS=0");
+  EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
 }

@@ -16,10 +16,11 @@ struct CommandResult {
   std::string err;
 };
 
-/// Runs `usbexfil ARGS` (ARGS is shell text) with stdout and stderr captured.
-inline CommandResult run_usbexfil(const std::string &args) {
+/// Runs `usbexfil ARGS` (ARGS is shell text) with stdout and stderr captured; `environment`
+/// (shell text, e.g. `NO_COLOR=1`) is put before the command.
+inline CommandResult run_usbexfil(const std::string &args, const std::string &environment = "") {
   TempDir capture;
-  const std::string command = std::string("'") + USBEXFIL_BINARY + "' " + args + " >'" +
+  const std::string command = environment + " '" + USBEXFIL_BINARY + "' " + args + " >'" +
                               capture.file("out") + "' 2>'" + capture.file("err") + "'";
   const int status = std::system(command.c_str());
   CommandResult result;

@@ -1,0 +1,45 @@
+#include "usbexfil/finding_id.hpp"
+
+#include "usbexfil/datetime.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace usbexfil {
+namespace {
+
+class Fnv1a64 {
+public:
+  void add(std::string_view bytes) {
+    for (const char c : bytes) {
+      hash_ ^= static_cast<unsigned char>(c);
+      hash_ *= 1099511628211ULL;
+    }
+  }
+  /// `<length>:<value>`, so that no two lists of values hash the same text.
+  void add_field(std::string_view value) {
+    add(fmt::format("{}:", value.size()));
+    add(value);
+  }
+  std::uint64_t value() const { return hash_; }
+
+private:
+  std::uint64_t hash_ = 14695981039346656037ULL;
+};
+
+} // namespace
+
+std::string finding_id(const Finding &finding) {
+  Fnv1a64 hash;
+  hash.add_field(format_datetime(finding.alert_time));
+  hash.add_field(format_datetime(finding.usb_time));
+  hash.add_field(finding.user_id);
+  hash.add_field(finding.aad_user_id);
+  hash.add_field(finding.ip_address);
+  hash.add_field(finding.device_id);
+  return fmt::format("{:016x}", hash.value());
+}
+
+} // namespace usbexfil
