@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include <cstring>
 #include <vector>
 
@@ -79,9 +81,87 @@ std::optional<SourceTable> table_named_by_category(std::string_view category) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Whether the integer literal `digits` (no sign) is beyond what simdjson's DOM holds: above
+/// 2^64 - 1, or above 2^63 for a negative one.
+bool beyond_64_bits(std::string_view digits, bool negative) {
+  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+  while (digits.size() > 1 && digits.front() == '0') {
+    digits.remove_prefix(1);
+  }
+  return digits.size() != limit.size() ? digits.size() > limit.size() : digits > limit;
+}
+
+/// `line` with `.0` after every integer literal beyond 64 bits (outside strings), so that the
+/// DOM reads it as a double, as Kusto reads a number too large for a long as a real. Nothing
+/// when there is none (the parse failed for another reason).
+std::optional<std::string> widen_big_integers(std::string_view line) {
+  std::string out;
+  bool in_string = false;
+  bool changed = false;
+  for (std::size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < line.size()) {
+        out.push_back(line[i + 1]);
+        i += 2;
+        continue;
+      }
+      in_string = c != '"';
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      const std::size_t start = i;
+      const bool negative = c == '-';
+      i += negative ? 1 : 0;
+      const std::size_t digits_start = i;
+      while (i < line.size() && line[i] >= '0' && line[i] <= '9') {
+        ++i;
+      }
+      const std::string_view digits = line.substr(digits_start, i - digits_start);
+      const bool integer = i >= line.size() || (line[i] != '.' && line[i] != 'e' && line[i] != 'E');
+      out.append(line.substr(start, i - start));
+      if (integer && !digits.empty() && beyond_64_bits(digits, negative)) {
+        out += ".0";
+        changed = true;
+      }
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  if (!changed) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+} // namespace
+
 bool RecordExpander::parse(std::string_view line, LineContext &context, dom::element &record) {
   json::reserve_document(*parser_, line.size());
-  const auto error = parser_->parse(line.data(), line.size(), false).get(record);
+  auto error = parser_->parse(line.data(), line.size(), false).get(record);
+  if (error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE) {
+    // Valid JSON (RFC 8259 sets no limit on integers) that the DOM cannot hold: read such
+    // integers as doubles rather than lose the row.
+    if (auto widened = widen_big_integers(line)) {
+      widened_ = std::move(*widened);
+      json::reserve_document(*parser_, widened_.size());
+      error = parser_->parse(widened_).get(record);
+      if (!error) {
+        context.warning("an integer beyond 64 bits is read as a floating-point number");
+      }
+    }
+  }
   if (error) {
     context.error(fmt::format("not valid JSON: {}", simdjson::error_message(error)));
     return false;
@@ -222,8 +302,8 @@ void RecordExpander::query_api_tables(dom::array tables, const RecordPlace &plac
     bool names_ok = columns.has_value();
     if (columns) {
       for (const dom::element column : *columns) {
-        const auto name = column.is_object() ? member(column.get_object().value_unsafe(), "name")
-                                             : std::nullopt;
+        const auto name =
+            column.is_object() ? member(column.get_object().value_unsafe(), "name") : std::nullopt;
         if (!name || !name->is_string()) {
           names_ok = false;
           break;
@@ -232,8 +312,8 @@ void RecordExpander::query_api_tables(dom::array tables, const RecordPlace &plac
       }
     }
     if (!rows || !names_ok) {
-      context.error(fmt::format("element {} of tables has no columns with names or no rows",
-                                table_index));
+      context.error(
+          fmt::format("element {} of tables has no columns with names or no rows", table_index));
       continue;
     }
     std::size_t row_index = 0;

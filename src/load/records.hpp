@@ -73,6 +73,7 @@ private:
   Pooled<simdjson::dom::parser> parser_;
   Pooled<simdjson::dom::parser> row_parser_; ///< rows built from positional values
   std::string row_text_;
+  std::string widened_; ///< a line whose integers beyond 64 bits were made doubles
   std::function<void(simdjson::dom::object)> on_row_;
 };
 

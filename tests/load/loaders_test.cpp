@@ -67,6 +67,27 @@ TEST(LoadSecurityAlerts, ReadsOtherTypesAsJsonTextAndWarns) {
   EXPECT_EQ(stats.rows_skipped, 0u);
 }
 
+TEST(LoadSecurityAlerts, ReadsIntegersBeyond64BitsAsDoublesNotAsMalformed) {
+  // RFC 8259 allows any integer; the DOM holds 64 bits. A row with a larger one is kept (the
+  // integer read as a double, with a warning), never skipped as "not valid JSON".
+  TempDir dir;
+  const auto file = dir.write(
+      "SecurityAlert.jsonl",
+      R"({"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"A","ReportId":123456789012345678901234567890,"Entities":[]}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"B","Status":-99999999999999999999,"Note":"12345678901234567890123 in a string","Entities":[18446744073709551616]}
+{"TimeGenerated":"2026-03-10T09:00:00Z","AlertName":"C","Low":-9223372036854775808,"High":18446744073709551615,"Entities":[1e400]}
+)");
+  LoadStats stats;
+  const auto table = load_security_alerts({file}, {}, options(), stats);
+  ASSERT_EQ(table.size(), 2u) << "the third line's 1e400 is out of range for a double too";
+  EXPECT_EQ(table.alert_name[0], "A");
+  EXPECT_EQ(table.alert_name[1], "B");
+  EXPECT_EQ(table.status[1], "-1e+20"); // a number in a string column: its JSON text
+  EXPECT_EQ(table.entities_json[1], "[1.8446744073709552e+19]");
+  EXPECT_EQ(stats.rows_skipped, 1u); // 1e400 stays malformed: no double holds it
+  EXPECT_EQ(stats.warnings, 3u);     // two lines widened, one number in a string column
+}
+
 TEST(LoadSecurityAlerts, SkipsAndReportsLinesThatAreNotJsonObjects) {
   TempDir dir;
   const auto file =
