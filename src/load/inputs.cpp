@@ -109,19 +109,29 @@ private:
     if (error) {
       throw Error(fmt::format("{}: cannot list directory: {}", dir, error.message()));
     }
+    // increment(error_code), not ++: an error while listing (an entry that vanished, an I/O
+    // error) is an Error naming the folder, not a filesystem_error escaping the run.
     std::vector<fs::directory_entry> entries;
-    for (const fs::directory_entry &entry : it) {
-      entries.push_back(entry);
+    for (const fs::directory_iterator end; it != end; it.increment(error)) {
+      entries.push_back(*it);
+    }
+    if (error) {
+      throw Error(fmt::format("{}: cannot list directory: {}", dir, error.message()));
     }
     for (const fs::directory_entry &entry : entries) {
       const std::string name = entry.path().filename().string();
       if (name.starts_with('.')) {
         continue; // D2: hidden files and folders are passed over
       }
-      const fs::file_status link = entry.symlink_status(error);
+      std::error_code link_error;
+      const fs::file_status link = entry.symlink_status(link_error);
       const fs::file_status status = entry.status(error);
       if (fs::is_symlink(link) && !fs::exists(status)) {
         throw Error(fmt::format("{}: broken symbolic link", entry.path().string()));
+      }
+      if (link_error || (error && error != std::errc::no_such_file_or_directory)) {
+        throw Error(fmt::format("{}: cannot read: {}", entry.path().string(),
+                                (link_error ? link_error : error).message()));
       }
       if (fs::is_directory(status)) {
         if (!fs::is_symlink(link)) { // links to folders are not entered (D2)
