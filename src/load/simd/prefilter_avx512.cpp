@@ -3,8 +3,12 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#if defined(__clang__) // clang ignores GCC's target pragma; this is its spelling
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx2,bmi,bmi2,lzcnt,popcnt"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx2,bmi,bmi2,lzcnt,popcnt")
+#endif
 #define USBEXFIL_BLOCK_AVX512
 #else
 #define USBEXFIL_BLOCK_SCALAR
@@ -13,6 +17,8 @@
 #define USBEXFIL_KERNEL_TABLE PREFILTER_AVX512
 #include "load/simd/prefilter_kernel.inl"
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__clang__)
+#pragma clang attribute pop
+#elif defined(__x86_64__)
 #pragma GCC pop_options
 #endif
