@@ -135,11 +135,13 @@ int run_rule(const usbexfil::cli::RunOptions &options, spdlog::logger &log,
   usbexfil::cli::ProgressLine progress(
       usbexfil::cli::ProgressLine::wanted(options.verbosity == usbexfil::cli::Verbosity::quiet),
       usbexfil::cli::ProgressLine::delay());
+  // Made before the run: its temporary file exists while the scans do, so an interrupted run
+  // is one the signal handler cleans up after (remove_temporary_files_on_signals).
+  usbexfil::cli::OutputTarget output(output_path);
   inputs = usbexfil::resolve_inputs(options.inputs);
   record.inputs = &*inputs;
   result = usbexfil::run_pipeline(*inputs, options.pipeline);
   progress.stop(); // erased before anything else is written to stderr
-  usbexfil::cli::OutputTarget output(output_path);
   const usbexfil::RunSummary summary = usbexfil::cli::run_summary(options, *result);
   usbexfil::write_findings(result->findings, usbexfil::cli::output_options(options, &summary),
                            [&](std::string_view piece) { output.write(piece); });
@@ -253,6 +255,7 @@ int main(int argc, char **argv) {
   if (!parsed.run) {
     return parsed.exit_code;
   }
+  usbexfil::cli::remove_temporary_files_on_signals();
   usbexfil::reserve_heap_on_huge_pages(std::size_t{8} << 20);
   std::shared_ptr<spdlog::logger> log;
   try {
@@ -275,6 +278,8 @@ int main(int argc, char **argv) {
       return inspect(*parsed.run, *log);
     }
     return run(*parsed.run, *log);
+  } catch (const usbexfil::cli::BrokenPipe &) {
+    return 141; // the reader of stdout is gone (SIGPIPE ignored): end quietly, as SIGPIPE would
   } catch (const usbexfil::Error &error) {
     log->error("error: {}", error.what());
   } catch (const std::exception &error) {

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -64,6 +66,48 @@ Destination destination(const std::string &path) {
   return where;
 }
 
+/// The temporary files that exist, for the signal handler: fixed slots, filled and emptied
+/// outside the handler, read in it (unlink is async-signal-safe; a lock-free atomic flag says
+/// whether a slot's path is complete).
+struct TemporaryFileSlot {
+  std::atomic<bool> used{false};
+  char path[4096] = {};
+};
+constexpr std::size_t TEMPORARY_FILE_SLOTS = 16;
+TemporaryFileSlot temporary_files[TEMPORARY_FILE_SLOTS];
+
+int register_temporary_file(const std::string &path) {
+  if (path.size() >= sizeof TemporaryFileSlot::path) {
+    return -1;
+  }
+  for (std::size_t i = 0; i < TEMPORARY_FILE_SLOTS; ++i) {
+    TemporaryFileSlot &slot = temporary_files[i];
+    if (!slot.used.load(std::memory_order_acquire)) {
+      std::memcpy(slot.path, path.c_str(), path.size() + 1);
+      slot.used.store(true, std::memory_order_release);
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void unregister_temporary_file(int &slot) {
+  if (slot >= 0) {
+    temporary_files[slot].used.store(false, std::memory_order_release);
+    slot = -1;
+  }
+}
+
+extern "C" void remove_temporary_files_and_die(int signal_number) {
+  for (TemporaryFileSlot &slot : temporary_files) {
+    if (slot.used.load(std::memory_order_acquire)) {
+      ::unlink(slot.path);
+    }
+  }
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
 std::string cannot_create(const std::string &path, const std::filesystem::path &folder) {
   return fmt::format("{}: cannot create a temporary file in {}: {}", path, folder.string(),
                      std::strerror(errno));
@@ -90,9 +134,23 @@ OutputTarget::OutputTarget(std::string path) : path_(std::move(path)), fd_(STDOU
   if (fd_ < 0) {
     throw Error(cannot_create(path_, where.folder));
   }
+  slot_ = register_temporary_file(temp_);
   const mode_t mask = ::umask(0); // mkstemp makes 0600; give the file the usual 0666 & ~umask
   ::umask(mask);
   ::fchmod(fd_, 0666 & ~mask);
+}
+
+void remove_temporary_files_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = remove_temporary_files_and_die;
+  sigemptyset(&action.sa_mask);
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction previous {};
+    // A signal ignored by whoever started the run (nohup, a shell's background job) stays so.
+    if (::sigaction(signal_number, nullptr, &previous) == 0 && previous.sa_handler != SIG_IGN) {
+      ::sigaction(signal_number, &action, nullptr);
+    }
+  }
 }
 
 void OutputTarget::check(const std::string &path) {
@@ -116,10 +174,14 @@ OutputTarget::~OutputTarget() {
     ::close(fd_);
     ::unlink(temp_.c_str());
   }
+  unregister_temporary_file(slot_);
 }
 
 void OutputTarget::write(std::string_view data) {
   if (!write_all(fd_, data)) {
+    if (path_.empty() && errno == EPIPE) {
+      throw BrokenPipe{};
+    }
     throw Error(path_.empty()
                     ? fmt::format("cannot write to standard output: {}", std::strerror(errno))
                     : fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
@@ -143,11 +205,14 @@ void OutputTarget::commit() {
   if (!synced || !closed) {
     ::unlink(temp_.c_str());
     temp_.clear();
+    unregister_temporary_file(slot_);
     throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(synced ? errno : saved)));
   }
   const std::string temp = std::exchange(temp_, {});
-  if (std::rename(temp.c_str(), replace_.c_str()) != 0) {
-    const int rename_error = errno;
+  const bool renamed = std::rename(temp.c_str(), replace_.c_str()) == 0;
+  const int rename_error = errno;
+  unregister_temporary_file(slot_); // after the rename: a signal before it still cleans up
+  if (!renamed) {
     ::unlink(temp.c_str());
     throw Error(fmt::format("{}: cannot replace: {}", path_, std::strerror(rename_error)));
   }

@@ -6,6 +6,15 @@
 
 namespace usbexfil::cli {
 
+/// Standard output was closed by its reader (`usbexfil run ... | head -1` with SIGPIPE ignored):
+/// not an error to report; the run ends quietly with 141, as SIGPIPE would end it.
+struct BrokenPipe {};
+
+/// On SIGINT, SIGTERM or SIGHUP, removes the temporary files of the OutputTargets that exist,
+/// then dies of the signal as it would have (exit 130, 143, 129): an interrupted run leaves no
+/// temporary file and the old FILE as it was. Call once, early in main.
+void remove_temporary_files_on_signals();
+
 /// Where the findings go. With an empty path, standard output: pieces are written as they come.
 /// With a path to a regular file (or to nothing yet), a temporary file beside it that `commit()`
 /// syncs and renames over the file (through symbolic links: the link stays, its file is
@@ -34,6 +43,7 @@ private:
   std::string temp_;    ///< the temporary file while it exists
   int fd_;
   bool direct_ = false; ///< writing straight to a device or FIFO (until `commit()`)
+  int slot_ = -1;       ///< where the signal handler finds `temp_` (-1: not registered)
 };
 
 } // namespace usbexfil::cli

@@ -661,3 +661,43 @@ TEST(Cli, AProgressLineOnATerminalOnlyAndErasedAtTheEnd) {
       run_usbexfil("run" + demo_table_paths() + " -o /dev/null", "USBEXFIL_PROGRESS_DELAY_MS=0");
   EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
 }
+
+TEST(Cli, ASignalDuringTheRunLeavesNoTemporaryFileAndTheOldOutput) {
+  TempDir dir;
+  const std::string out = dir.write("out/findings.jsonl", "the old findings\n");
+  const std::string pipe = dir.file("alerts");
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  // The run blocks on the pipe (nobody writes it) with -o's temporary file made; then a signal.
+  for (const std::string signal : {"TERM", "HUP"}) {
+    const std::string script = "'" + std::string(USBEXFIL_BINARY) + "' run --alerts '" + pipe +
+                               "' '" + DEMO + "/CloudAppEvents.jsonl' -o '" + out +
+                               "' 2>/dev/null & pid=$!; sleep 0.5; ls -a '" + dir.file("out") +
+                               "' > '" + dir.file("during") + "'; kill -" + signal +
+                               " $pid; wait $pid; echo $? > '" + dir.file("status") + "'";
+    ASSERT_EQ(std::system(script.c_str()), 0);
+    EXPECT_TRUE(contains(read_file(dir.file("during")), ".findings.jsonl.tmp-"))
+        << "the temporary file should exist while the run waits: " << read_file(dir.file("during"));
+    EXPECT_EQ(read_file(dir.file("status")), signal == "TERM" ? "143\n" : "129\n");
+    std::size_t entries = 0;
+    for (const auto &entry : std::filesystem::directory_iterator(dir.file("out"))) {
+      EXPECT_EQ(entry.path().filename(), "findings.jsonl");
+      ++entries;
+    }
+    EXPECT_EQ(entries, 1u);
+    EXPECT_EQ(read_file(out), "the old findings\n");
+  }
+}
+
+TEST(Cli, AClosedStandardOutputEndsTheRunQuietly) {
+  TempDir dir;
+  // SIGPIPE ignored (as a parent may leave it): the write fails with EPIPE; the run ends with
+  // 141, as SIGPIPE would end it, and says nothing. With SIGPIPE as usual, it dies of it.
+  for (const std::string trap : {"trap '' PIPE;", ""}) {
+    const std::string script = trap + " ('" + std::string(USBEXFIL_BINARY) + "' run" +
+                               demo_table_paths() + " 2>'" + dir.file("err") + "'; echo $? >'" +
+                               dir.file("status") + "') | true";
+    ASSERT_EQ(std::system(script.c_str()), 0);
+    EXPECT_EQ(read_file(dir.file("status")), "141\n") << trap;
+    EXPECT_EQ(read_file(dir.file("err")), "") << trap;
+  }
+}
