@@ -42,7 +42,8 @@ struct ArchiveReader::State {
     auto *state = static_cast<State *>(data);
     *out = state->buffer.data();
     try {
-      return static_cast<la_ssize_t>(state->bytes->read(state->buffer.data(), state->buffer.size()));
+      return static_cast<la_ssize_t>(
+          state->bytes->read(state->buffer.data(), state->buffer.size()));
     } catch (...) {
       return -1;
     }
@@ -104,13 +105,23 @@ bool ArchiveReader::next(Member &member) {
     archive_entry *entry = nullptr;
     const int status = archive_read_next_header(state_->handle, &entry);
     if (status == ARCHIVE_EOF) {
+      // The archive ended; the layer under it may not have (a corrupt or truncated gzip after
+      // the end-of-archive blocks, or one that ended early exactly at a block boundary). Read it
+      // to its end, so that its fault is reported whatever the read sizes were.
+      try {
+        while (state_->bytes->read(state_->buffer.data(), state_->buffer.size()) > 0) {
+        }
+      } catch (const std::exception &error) {
+        fault_ = error.what();
+        return false;
+      }
+      fault_ = state_->bytes->fault();
       return false;
     }
     if (status < ARCHIVE_WARN) {
       const char *message = archive_error_string(state_->handle);
-      fault_ = state_->bytes->fault().empty()
-                   ? (message != nullptr ? message : "damaged archive")
-                   : state_->bytes->fault();
+      fault_ = state_->bytes->fault().empty() ? (message != nullptr ? message : "damaged archive")
+                                              : state_->bytes->fault();
       return false;
     }
     if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_hardlink(entry) != nullptr ||

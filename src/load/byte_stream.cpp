@@ -338,7 +338,7 @@ public:
         return produced;
       }
       if (status != LZMA_OK) {
-        fail(status == LZMA_BUF_ERROR ? "truncated xz stream"
+        fail(status == LZMA_BUF_ERROR      ? "truncated xz stream"
              : status == LZMA_FORMAT_ERROR ? "bytes after the last xz stream"
                                            : "corrupt xz data");
         return produced;
@@ -362,35 +362,56 @@ public:
       : Decoder(std::move(inner)), little_(little_endian) {}
   std::size_t read(char *out, std::size_t size) override {
     std::size_t produced = 0;
+    // A character decoded for an earlier read shorter than it.
+    while (pending_used_ < pending_size_ && produced < size) {
+      out[produced++] = pending_[pending_used_++];
+    }
     while (!done_ && produced + 4 <= size) {
-      if (!in_.fill(2)) {
-        if (in_.size() == 1) {
-          fail("odd number of bytes in UTF-16 text");
-        } else {
-          finish();
-        }
+      const std::size_t n = decode_one(out + produced);
+      if (n == 0) {
         break;
       }
-      const std::uint32_t unit = take();
-      std::uint32_t code = unit;
-      if (unit >= 0xDC00 && unit <= 0xDFFF) {
-        fail("unpaired surrogate in UTF-16 text");
-        break;
+      produced += n;
+    }
+    // A read of fewer than 4 bytes still makes progress: 0 would mean the end of the text.
+    if (produced == 0 && size > 0 && !done_) {
+      pending_size_ = decode_one(pending_);
+      pending_used_ = 0;
+      while (pending_used_ < pending_size_ && produced < size) {
+        out[produced++] = pending_[pending_used_++];
       }
-      if (unit >= 0xD800 && unit <= 0xDBFF) {
-        if (!in_.fill(2) || peek() < 0xDC00 || peek() > 0xDFFF) {
-          fail(in_.size() == 1 ? "odd number of bytes in UTF-16 text"
-                               : "unpaired surrogate in UTF-16 text");
-          break;
-        }
-        code = 0x10000 + ((unit - 0xD800) << 10) + (take() - 0xDC00);
-      }
-      produced += encode(code, out + produced);
     }
     return produced;
   }
 
 private:
+  /// Decodes one character into `out` (4 bytes of room); 0 at the end of the text or a fault.
+  std::size_t decode_one(char *out) {
+    if (!in_.fill(2)) {
+      if (in_.size() == 1) {
+        fail("odd number of bytes in UTF-16 text");
+      } else {
+        finish();
+      }
+      return 0;
+    }
+    const std::uint32_t unit = take();
+    std::uint32_t code = unit;
+    if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      fail("unpaired surrogate in UTF-16 text");
+      return 0;
+    }
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      if (!in_.fill(2) || peek() < 0xDC00 || peek() > 0xDFFF) {
+        fail(in_.size() == 1 ? "odd number of bytes in UTF-16 text"
+                             : "unpaired surrogate in UTF-16 text");
+        return 0;
+      }
+      code = 0x10000 + ((unit - 0xD800) << 10) + (take() - 0xDC00);
+    }
+    return encode(code, out);
+  }
+
   std::uint32_t peek() const {
     const unsigned char *bytes = const_cast<InputWindow &>(in_).data();
     return little_ ? bytes[0] | (bytes[1] << 8) : (bytes[0] << 8) | bytes[1];
@@ -424,6 +445,9 @@ private:
     return 4;
   }
   bool little_;
+  char pending_[4] = {};
+  std::size_t pending_size_ = 0;
+  std::size_t pending_used_ = 0;
 };
 
 } // namespace

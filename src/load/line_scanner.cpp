@@ -92,9 +92,11 @@ struct ChunkResult {
 class ChunkWork {
 public:
   /// `sieved`: the calling thread's reused space for the sieve's answer.
+  /// `max_record`: a line longer than this is a data error, not handed to the worker (the
+  /// framer checks the lines it frames; positional chunks of a plain file are checked here).
   static ChunkResult run(const char *begin, const char *end, bool first_in_file,
                          const RecordPlace &place, std::size_t file, LineWorker &worker,
-                         SievedLines &sieved) {
+                         SievedLines &sieved, std::size_t max_record) {
     ChunkResult result;
     LineContext context;
     context.place_ = &place;
@@ -114,6 +116,10 @@ public:
         line.remove_suffix(1);
       }
       context.line_in_chunk_ = kept.index;
+      if (line.size() > max_record) {
+        context.error(fmt::format("line longer than {} bytes; skipped", max_record));
+        continue;
+      }
       worker.on_line(line, context);
     }
     result.lines = sieved.lines;
@@ -718,14 +724,15 @@ private:
       buffer.clear_padding_at(last);
       book_.add(task.file, task.chunk,
                 ChunkWork::run(buffer.data() + first, buffer.data() + last, task.chunk == 0,
-                               task.place, task.file, worker, sieved));
+                               task.place, task.file, worker, sieved, options_.max_record_size));
       return;
     }
     RecordBatch &batch = task.batch;
     batch.text.reserve(batch.text.size); // a batch of nothing has no memory yet
     batch.text.clear_padding_at(batch.text.size);
-    ChunkResult result = ChunkWork::run(batch.text.data(), batch.text.data() + batch.text.size,
-                                        false, task.place, task.file, worker, sieved);
+    ChunkResult result =
+        ChunkWork::run(batch.text.data(), batch.text.data() + batch.text.size, false, task.place,
+                       task.file, worker, sieved, options_.max_record_size);
     result.line_numbers = std::move(batch.line_numbers);
     result.file_errors = std::move(batch.errors);
     result.relative_errors = std::move(batch.relative_errors);

@@ -179,8 +179,8 @@ std::optional<std::string> portal_datetime_to_iso(std::string_view text) {
   if (i != text.size() || *month < 1 || *month > 12 || *hour < 1 || *hour > 12 || *day < 1) {
     return std::nullopt;
   }
-  std::string iso = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", *year, *month, *day, h,
-                                *minute, *second);
+  std::string iso =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", *year, *month, *day, h, *minute, *second);
   if (!fraction.empty()) {
     iso += '.';
     iso += fraction;
@@ -203,8 +203,8 @@ OpenedContent open_content(std::unique_ptr<ByteStream> raw) {
   if (starts_with(head, "PK\x03\x04") || starts_with(head, "PK\x05\x06")) {
     content.kind = ContentKind::zip;
   } else if (head.size() >= 263 && head.substr(257, 5) == "ustar" &&
-             (head[262] == '\0' || (head.size() >= 265 && head.substr(262, 3) ==
-                                                              std::string_view("  \0", 3)))) {
+             (head[262] == '\0' ||
+              (head.size() >= 265 && head.substr(262, 3) == std::string_view("  \0", 3)))) {
     content.kind = ContentKind::tar;
   } else if (starts_with(head, "7z\xbc\xaf\x27\x1c")) {
     content.kind = ContentKind::unsupported;
@@ -354,7 +354,8 @@ public:
       }
       const void *last = ::memrchr(text.data(), '\n', text.size);
       if (last != nullptr) {
-        const auto end = static_cast<std::size_t>(static_cast<const char *>(last) - text.data()) + 1;
+        const auto end =
+            static_cast<std::size_t>(static_cast<const char *>(last) - text.data()) + 1;
         carry_.assign(text.data() + end, text.size - end);
         text.size = end;
         break;
@@ -376,7 +377,43 @@ public:
       }
       add_fault(batch);
     }
+    if (text.size > max_record_) {
+      blank_long_lines(batch); // only when a limit below the batch size was asked for
+    }
     return text.size > 0 || !batch.errors.empty() || !batch.relative_errors.empty();
+  }
+
+  /// A line longer than a record may be, inside one batch: its bytes are removed (its line end
+  /// stays, so later lines keep their numbers) and it is reported, as a line that crosses batches
+  /// is by next_lines. The result does not depend on where batches end.
+  void blank_long_lines(RecordBatch &batch) {
+    PaddedBuffer &text = batch.text;
+    char *data = text.data();
+    std::size_t read = 0;
+    std::size_t write = 0;
+    std::uint64_t index = 0;
+    while (read < text.size) {
+      const void *newline = std::memchr(data + read, '\n', text.size - read);
+      const std::size_t end =
+          newline ? static_cast<std::size_t>(static_cast<const char *>(newline) - data) : text.size;
+      std::size_t length = end - read;
+      if (length > 0 && data[end - 1] == '\r') {
+        --length;
+      }
+      if (length > max_record_) {
+        batch.relative_errors.emplace_back(
+            index, fmt::format("line longer than {} bytes; skipped", max_record_));
+      } else {
+        std::memmove(data + write, data + read, end - read);
+        write += end - read;
+      }
+      if (newline) {
+        data[write++] = '\n';
+      }
+      read = end + 1;
+      ++index;
+    }
+    text.size = write;
   }
 
   void skip_long_line(RecordBatch &batch) {
@@ -391,7 +428,8 @@ public:
       }
       const void *newline = std::memchr(buffer, '\n', got);
       if (newline != nullptr) {
-        const auto after = static_cast<std::size_t>(static_cast<const char *>(newline) - buffer) + 1;
+        const auto after =
+            static_cast<std::size_t>(static_cast<const char *>(newline) - buffer) + 1;
         carry_.assign(buffer + after, got - after);
         return;
       }
@@ -871,7 +909,7 @@ public:
   /// Validating (D10): records are parsed, and any fault makes the text not a sequence.
   bool validating_ = false;
   bool invalid_ = false;
-  std::string spool_fault_; ///< the fault of the stream the text was spooled from
+  std::string spool_fault_;  ///< the fault of the stream the text was spooled from
   bool after_value_ = false; ///< a top-level value just ended: whitespace must follow
   bool had_element_ = false;
   bool batch_error_pending_ = false;
@@ -933,8 +971,8 @@ void RecordFramer::decide_sequence_or_lines(std::size_t max_record, const Reopen
     };
   } else {
     const char *tmp = std::getenv("TMPDIR");
-    const int fd = ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                          O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
       throw Error(fmt::format("cannot make a temporary file: {}", std::strerror(errno)));
     }

@@ -52,11 +52,13 @@ Decoded decode_with(Compression compression, const std::string &bytes, std::size
 
 /// Two reads of one stream agree: the same bytes and fault; where a fault cuts the stream, how
 /// much is delivered before the decoder notices depends on its buffers (inputs.md, "Known
-/// limits"): then the same fault, and the bytes of one a prefix of the other's.
+/// limits"): then a fault both ways, and the bytes of one a prefix of the other's. Which check
+/// of a damaged stream fires first (a bad code, or the checksum at its end) depends on the same
+/// buffers, so the fault's wording may differ; that it is reported may not.
 void same(const Decoded &a, const Decoded &b, const char *what) {
   const std::string detail = std::to_string(a.text.size()) + " bytes, fault '" + a.fault + "' | " +
                              std::to_string(b.text.size()) + " bytes, fault '" + b.fault + "'";
-  FUZZ_CHECK(a.fault == b.fault, what, detail);
+  FUZZ_CHECK(a.fault.empty() == b.fault.empty(), what, detail);
   if (a.fault.empty()) {
     FUZZ_CHECK(a.text == b.text, what, "decoded bytes differ: " + detail);
   } else {

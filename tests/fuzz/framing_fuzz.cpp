@@ -52,9 +52,14 @@ Framed frame(const std::string &text, std::size_t batch_size, std::size_t step,
     std::uint64_t index = 0;
     for (std::size_t start = 0; start < lines.size(); ++index) {
       const std::size_t end = lines.find('\n', start);
-      framed.records.emplace_back(lines.substr(start, end - start));
-      framed.lines.push_back(batch.line_numbers.empty() ? next_line + index
-                                                        : batch.line_numbers.at(index));
+      const std::string_view record = lines.substr(start, end - start);
+      // A blank line is no record (the scanner skips it): the framer may leave one where it
+      // cut out a line longer than the limit, to keep the numbers of the lines after it.
+      if (record.find_first_not_of(" \t\r") != std::string_view::npos) {
+        framed.records.emplace_back(record);
+        framed.lines.push_back(batch.line_numbers.empty() ? next_line + index
+                                                          : batch.line_numbers.at(index));
+      }
       start = end + 1;
     }
     FUZZ_CHECK(batch.line_numbers.empty() || batch.line_numbers.size() == index,

@@ -165,6 +165,25 @@ TEST(Routing, ArchiveMembersArePlacedByTheirOwnPathsThenTheArchivesFolder) {
   EXPECT_EQ(stats.diagnostics[0].shown[0].message, "nested archive is not read");
 }
 
+TEST(Routing, ADamagedLayerUnderAnArchiveIsReportedAfterItsLastMember) {
+  // A tar.gz whose gzip stream is cut after the tar's end-of-archive blocks: every member is
+  // read, and the damaged gzip is still one data error (it was lost when libarchive stopped at
+  // its end marker before the decoder reached the fault; found by fuzzing).
+  TempDir dir;
+  const std::string tar = archive_of({{"SecurityAlert.json", std::string(ALERT) + "\n"}}, false) +
+                          std::string(20480, '\0');
+  const std::string gz = gzip(tar);
+  const std::string path = dir.write("DeviceEvents_x.tar.gz", gz.substr(0, gz.size() - 6));
+  LoadStats stats;
+  const auto rows = load_device_events({path}, {}, nullptr, ScanOptions{}, stats);
+  EXPECT_EQ(rows.size(), 1u);
+  EXPECT_EQ(stats.rows_skipped, 1u);
+  ASSERT_EQ(stats.diagnostics.size(), 1u);
+  EXPECT_EQ(stats.diagnostics[0].file, path);
+  EXPECT_NE(stats.diagnostics[0].shown[0].message.find("damaged archive"), std::string::npos)
+      << stats.diagnostics[0].shown[0].message;
+}
+
 TEST(Routing, DamagedArchivesKeepTheMembersReadBeforeTheFault) {
   TempDir dir;
   const std::string tar = archive_of({{"SecurityAlert.json", std::string(ALERT) + "\n"},
@@ -172,8 +191,8 @@ TEST(Routing, DamagedArchivesKeepTheMembersReadBeforeTheFault) {
                                      false);
   // Cut inside the second member's data, then inside its header: one data error either way,
   // naming the member or the archive, and the first member's row is kept.
-  for (const auto &[cut, label] : {std::pair{std::size_t{2500}, "/SecurityAlert-2.json"},
-                                   std::pair{std::size_t{1500}, ""}}) {
+  for (const auto &[cut, label] :
+       {std::pair{std::size_t{2500}, "/SecurityAlert-2.json"}, std::pair{std::size_t{1500}, ""}}) {
     const std::string path = dir.write("DeviceEvents_x.tar", tar.substr(0, cut));
     LoadStats stats;
     const auto rows = load_device_events({path}, {}, nullptr, ScanOptions{}, stats);
