@@ -57,7 +57,10 @@ LoadStats not_read(const Inputs &inputs, SourceTable table) {
   stats.table = std::string(table_name(table));
   stats.files = static_cast<std::size_t>(std::count_if(
       inputs.files.begin(), inputs.files.end(), [&](const InputFile &f) { return f.table == table; }));
-  stats.inputs = stats.files;
+  // Without a scan, the inputs are what could hold its rows: files placed in it, and files whose
+  // records (or archive members) say where they go. Only a table with none of them has no input
+  // (D27); one whose rows might be in an archive is not reported as empty.
+  stats.inputs = sources_for_table(inputs, table, false).size();
   return stats;
 }
 

@@ -18,8 +18,8 @@ std::string normalize_member_path(std::string_view path, bool zip) {
     }
     const std::string_view step = path.substr(start, end - start);
     start = end + 1;
-    if (step.empty() || step == ".") {
-      continue;
+    if (step.empty() || step == "." || step == "..") {
+      continue; // nothing is extracted: a name that climbs out (zip slip) is a path inside
     }
     if (step.front() == '.' || step == "__MACOSX") {
       return {};

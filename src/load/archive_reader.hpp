@@ -14,8 +14,9 @@
 
 namespace usbexfil {
 
-/// A member path split at `/` (and `\` for zip) with empty and `.` steps dropped, joined with
-/// `/`; empty when D34 passes the member over (a step starting with `.`, a `__MACOSX` folder).
+/// A member path split at `/` (and `\` for zip) with empty, `.` and `..` steps dropped (nothing
+/// is extracted, so `../../x` is read as `x`), joined with `/`; empty when D34 passes the member
+/// over (another step starting with `.`, a `__MACOSX` folder).
 std::string normalize_member_path(std::string_view path, bool zip);
 
 class ArchiveReader {

@@ -71,6 +71,13 @@ std::vector<std::string> folder_steps(const fs::path &path) {
 
 class Resolver {
 public:
+  /// What is wrong with a symbolic link whose target's status failed with `error`.
+  static std::string link_trouble(const std::error_code &error) {
+    return error == std::errc::too_many_symbolic_link_levels
+               ? "symbolic link loop (too many levels of symbolic links)"
+               : "broken symbolic link";
+  }
+
   void add(const std::string &path, std::optional<SourceTable> option) {
     if (path == "-") {
       add_stdin(option);
@@ -79,8 +86,9 @@ public:
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (error || !fs::exists(status)) {
+      const std::string why = link_trouble(error);
       const fs::file_status link = fs::symlink_status(path, error);
-      throw Error(fs::is_symlink(link) ? fmt::format("{}: broken symbolic link", path)
+      throw Error(fs::is_symlink(link) ? fmt::format("{}: {}", path, why)
                                        : fmt::format("{}: no such file or directory", path));
     }
     if (fs::is_directory(status)) {
@@ -127,7 +135,7 @@ private:
       const fs::file_status link = entry.symlink_status(link_error);
       const fs::file_status status = entry.status(error);
       if (fs::is_symlink(link) && !fs::exists(status)) {
-        throw Error(fmt::format("{}: broken symbolic link", entry.path().string()));
+        throw Error(fmt::format("{}: {}", entry.path().string(), link_trouble(error)));
       }
       if (link_error || (error && error != std::errc::no_such_file_or_directory)) {
         throw Error(fmt::format("{}: cannot read: {}", entry.path().string(),
