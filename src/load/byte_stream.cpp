@@ -168,7 +168,10 @@ public:
       if (status < 0) {
         fail(status == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch (corrupt data)"
                                                : "corrupt gzip data");
-        return produced;
+        // The bytes of a call that met invalid data are not trusted (the inflater may write
+        // ahead of the code it rejects; which bytes depended on where the input was cut). A bad
+        // checksum comes after the member's data, which decoded by the rules, so those stay.
+        return status == ISAL_INCORRECT_CHECKSUM ? produced : 0;
       }
       if (state_.block_state == ISAL_BLOCK_FINISH) {
         at_member_start_ = true;
