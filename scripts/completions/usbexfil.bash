@@ -21,7 +21,7 @@ _usbexfil() {
     local command="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            run | inspect | test | help)
+            run | explain | inspect | test | help)
                 command=${COMP_WORDS[i]}
                 break
                 ;;
@@ -34,6 +34,8 @@ _usbexfil() {
         --from --to --strict --validate-all --max-record-size -j --threads --chunk-size
         --fail-on-findings -q --quiet -v --verbose -h --help"
     local inspect_options="$tables -j --threads -h --help"
+    local explain_options="$tables -o --output --format --lookback --now --from --to --strict
+        --validate-all --max-record-size -j --threads --chunk-size -q --quiet -v --verbose -h --help"
     local test_options="-j --threads -h --help"
 
     # The value of an option: files for files, fixed choices where there are some, nothing to
@@ -42,7 +44,8 @@ _usbexfil() {
         run:--alerts | run:--cloud-app-events | run:--device-file-events | run:--device-events | \
             inspect:--alerts | inspect:--cloud-app-events | inspect:--device-file-events | \
             inspect:--device-events | run:-o | run:--output | run:--expect | \
-            run:--stats-json | run:--log-file)
+            run:--stats-json | run:--log-file | explain:--alerts | explain:--cloud-app-events | \
+            explain:--device-file-events | explain:--device-events | explain:-o | explain:--output)
             _usbexfil_files "$cur" "$prefix"
             return
             ;;
@@ -51,7 +54,7 @@ _usbexfil() {
             mapfile -t COMPREPLY < <(compgen -P "$prefix" -d -- "$cur")
             return
             ;;
-        run:--lookback)
+        run:--lookback | explain:--lookback)
             mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "1d 12h 6h 1h 90m" -- "$cur")
             return
             ;;
@@ -59,8 +62,14 @@ _usbexfil() {
             mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "jsonl json csv table html" -- "$cur")
             return
             ;;
+        explain:--format)
+            mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "text json" -- "$cur")
+            return
+            ;;
         run:--from | run:--to | run:--now | run:-j | run:--threads | run:--chunk-size | \
-            run:--max-record-size | inspect:-j | inspect:--threads | test:-j | test:--threads)
+            run:--max-record-size | inspect:-j | inspect:--threads | test:-j | test:--threads | \
+            explain:--from | explain:--to | explain:--now | explain:-j | explain:--threads | \
+            explain:--chunk-size | explain:--max-record-size)
             COMPREPLY=()
             return
             ;;
@@ -71,12 +80,12 @@ _usbexfil() {
             if [[ $cur == -* ]]; then
                 mapfile -t COMPREPLY < <(compgen -W "-h --help --version" -- "$cur")
             else
-                mapfile -t COMPREPLY < <(compgen -W "run inspect test help" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "run explain inspect test help" -- "$cur")
             fi
             ;;
         help)
             ((COMP_CWORD == i + 1)) &&
-                mapfile -t COMPREPLY < <(compgen -W "run inspect test" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "run explain inspect test" -- "$cur")
             ;;
         test)
             # DIR: a case folder, or a folder of case folders.
@@ -87,10 +96,11 @@ _usbexfil() {
                 mapfile -t COMPREPLY < <(compgen -d -- "$cur")
             fi
             ;;
-        run | inspect)
+        run | explain | inspect)
             if [[ $cur == -* ]]; then
                 local options=$run_options
                 [[ $command == inspect ]] && options=$inspect_options
+                [[ $command == explain ]] && options=$explain_options
                 mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
             else
                 _usbexfil_files "$cur"

@@ -1,6 +1,7 @@
 // usbexfil: parse arguments, run the pipeline, write the findings, report on stderr.
 // stdout carries findings only. Exit 0 on success, 1 for findings under --fail-on-findings,
 // 2 on any error (docs/cli.md).
+#include "cli/explain_command.hpp"
 #include "cli/inspect_report.hpp"
 #include "cli/nightly.hpp"
 #include "cli/options.hpp"
@@ -273,6 +274,9 @@ int main(int argc, char **argv) {
   try {
     if (parsed.run->command == usbexfil::cli::Command::test) {
       return usbexfil::cli::run_test_cases(*parsed.run, *log);
+    }
+    if (parsed.run->command == usbexfil::cli::Command::explain) {
+      return usbexfil::cli::run_explain(*parsed.run, *log);
     }
     if (parsed.run->command == usbexfil::cli::Command::inspect) {
       return inspect(*parsed.run, *log);

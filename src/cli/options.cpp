@@ -49,6 +49,16 @@ Per file (and archive member): compression, shape, table and what decided it, ro
 the TimeGenerated range, and the columns the rule reads that are missing or always empty.
 Exit status: 0 when everything could be read, 2 on an unreadable input.)";
 
+constexpr const char *EXPLAIN_EXAMPLES = R"(
+Examples:
+  usbexfil explain export/                  the funnel, then per alert where its chain ended
+  usbexfil explain export/ --format json    the same as one JSON document, for tools
+  usbexfil explain export/ --from 2026-03-10 --to 2026-03-11
+
+Takes run's inputs and options. Per alert that passed stage 1 (name and status): the stage at
+which its chain ended, the test that failed, and the nearest candidates (docs/explain.md).
+Exit status: 0 when the explanation was written, 2 as for run.)";
+
 constexpr const char *TEST_EXAMPLES = R"(
 Examples:
   usbexfil test cases/                      every case folder under cases/
@@ -261,6 +271,36 @@ Parsed parse_arguments(int argc, char **argv) {
   add_table_options(*inspect, inspect_inputs);
   inspect->add_option("-j,--threads", threads, "Threads (default: all cores)")
       ->check(CLI::Range(1u, 256u));
+
+  // `explain`: run's inputs, window and scan options, bound to the same variables.
+  CLI::App *explain = app.add_subcommand(
+      "explain", "Show the rule's funnel and, per alert, where its chain ended and why");
+  explain->footer(EXPLAIN_EXAMPLES);
+  InputSpec explain_inputs;
+  add_table_options(*explain, explain_inputs);
+  explain->add_option("-o,--output", options.output, "Write the explanation to FILE (atomically)");
+  std::string explain_format = "text";
+  explain->add_option("--format", explain_format, "text (default, for people) or json (for tools)")
+      ->check(CLI::IsMember({"text", "json"}));
+  explain->add_option("--lookback", lookback, "The window [now - DURATION, now), as for run");
+  explain->add_option("--now", now, "With --lookback: the window's end (ISO 8601)");
+  explain->add_option("--from", from, "Keep rows with TimeGenerated >= this (ISO 8601)");
+  explain->add_option("--to", to, "Keep rows with TimeGenerated < this (ISO 8601)");
+  explain->add_flag("--strict", options.pipeline.scan.strict,
+                    "Stop with exit 2 at the first malformed line (and check every line)");
+  explain->add_option("-j,--threads", threads, "Parsing threads per table, at most")
+      ->check(CLI::Range(1u, 256u));
+  explain->add_option("--chunk-size", chunk_size, "Bytes read at once, e.g. 64k, 4M (default 2M)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
+  explain->add_option("--max-record-size", max_record, "Longest record read (default 256M)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
+  explain->add_flag("--validate-all", options.pipeline.scan.validate_all_lines,
+                    "Parse and report every malformed line, also lines that cannot match");
+  auto *explain_quiet = explain->add_flag("-q,--quiet", quiet, "Print errors only on stderr");
+  explain->add_flag("-v,--verbose", verbose, "Accepted for symmetry with run")
+      ->excludes(explain_quiet);
   try {
     app.parse(argc, argv);
     if (help->parsed()) {
@@ -273,6 +313,8 @@ Parsed parse_arguments(int argc, char **argv) {
           about = inspect;
         } else if (topic.front() == "test") {
           about = test;
+        } else if (topic.front() == "explain") {
+          about = explain;
         }
       }
       // App::help() would describe the subcommand parsed last, `help` itself.
@@ -289,6 +331,11 @@ Parsed parse_arguments(int argc, char **argv) {
     if (inspect->parsed()) {
       options.command = Command::inspect;
       options.inputs = std::move(inspect_inputs);
+    }
+    if (explain->parsed()) {
+      options.command = Command::explain;
+      options.inputs = std::move(explain_inputs);
+      options.explain_json = explain_format == "json";
     }
     check_inputs(options.inputs);
     check_format_options(options);
@@ -326,11 +373,12 @@ Parsed parse_arguments(int argc, char **argv) {
     const CLI::App *where = run->parsed()       ? run
                             : inspect->parsed() ? inspect
                             : test->parsed()    ? test
+                            : explain->parsed() ? explain
                                                 : &app;
     const std::string first = argv[1];
     const std::string message =
         where == &app && !first.starts_with('-')
-            ? fmt::format("'{}' is not a subcommand: use run, inspect, test or help", first)
+            ? fmt::format("'{}' is not a subcommand: use run, explain, inspect, test or help", first)
             : std::string(error.what());
     std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
                  escape_terminal(message).c_str(), command_name(*where).c_str());

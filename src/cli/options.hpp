@@ -13,7 +13,7 @@ namespace usbexfil::cli {
 enum class Verbosity { quiet, normal, verbose };
 
 /// The subcommand.
-enum class Command { run, inspect, test };
+enum class Command { run, inspect, test, explain };
 
 /// What `usbexfil run` (or `inspect`) was asked to do.
 struct RunOptions {
@@ -23,6 +23,7 @@ struct RunOptions {
   OutputFormat format = OutputFormat::jsonl; ///< --format
   bool sentinel_strings = false;             ///< --sentinel-strings: _Details as JSON text
   bool csv_bom = false;                      ///< --csv-bom: a UTF-8 byte-order mark first
+  bool explain_json = false;                 ///< explain --format json
   PipelineOptions pipeline;
   Verbosity verbosity = Verbosity::normal;
   bool fail_on_findings = false;         ///< exit 1 when there is a finding
