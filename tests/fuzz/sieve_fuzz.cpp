@@ -200,7 +200,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   case 0: {
     check_sieve({std::string(column::ACTION_FILE_DOWNLOADED)}, column::ACCOUNT_OBJECT_ID, values,
                 content);
-    filter.cloud_app_events = {other_set ? &filter.pair_keys : nullptr, values};
+    // The pipeline builds both from the same alert rows, so the accounts' set (the key test)
+    // is given only with the pairs (admits() tests the pairs, not the accounts alone).
+    filter.cloud_app_events = {other_set ? &filter.pair_keys : nullptr,
+                               other_set ? values : nullptr};
     if (compare_loaders)
       check_loader(
           [&](const std::string &file, const ScanOptions &options) {
