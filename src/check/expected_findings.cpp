@@ -44,21 +44,21 @@ constexpr std::array<std::string_view, 17> COLUMNS{"Alert_TimeGenerated",
 enum class Kind { text, datetime, set, count, bag };
 
 Kind kind_of(std::string_view key) {
-  constexpr std::array<std::string_view, 6> datetimes{
+  constexpr std::array<std::string_view, 6> DATETIMES{
       "Alert_TimeGenerated",   "USB_TimeGenerated",         "CloudAppEvent_StartTime",
       "CloudAppEvent_EndTime", "DeviceFileEvent_StartTime", "DeviceFileEvent_EndTime"};
-  constexpr std::array<std::string_view, 3> sets{"USB_Drive_MatchedFiles", "CloudAppEvent_Files",
+  constexpr std::array<std::string_view, 3> SETS{"USB_Drive_MatchedFiles", "CloudAppEvent_Files",
                                                  "DeviceFileEvent_Files"};
-  constexpr std::array<std::string_view, 2> counts{"FileCount", "DeviceFileEvent_FileCount"};
-  constexpr std::array<std::string_view, 3> bags{"CloudAppEvents_Details",
+  constexpr std::array<std::string_view, 2> COUNTS{"FileCount", "DeviceFileEvent_FileCount"};
+  constexpr std::array<std::string_view, 3> BAGS{"CloudAppEvents_Details",
                                                  "DeviceFileEvents_Details", "USB_Details"};
   const auto in = [&](const auto &names) {
     return std::find(names.begin(), names.end(), key) != names.end();
   };
-  return in(datetimes) ? Kind::datetime
-         : in(sets)    ? Kind::set
-         : in(counts)  ? Kind::count
-         : in(bags)    ? Kind::bag
+  return in(DATETIMES) ? Kind::datetime
+         : in(SETS)    ? Kind::set
+         : in(COUNTS)  ? Kind::count
+         : in(BAGS)    ? Kind::bag
                        : Kind::text;
 }
 

@@ -164,6 +164,7 @@ CaseOutcome run_case(const fs::path &given, unsigned threads) {
   }
   words.insert(words.begin(), {"usbexfil", "run"});
   std::vector<char *> argv;
+  argv.reserve(words.size() + 1);
   for (std::string &word : words) {
     argv.push_back(word.data());
   }

@@ -32,7 +32,7 @@ bool reserve_heap_on_huge_pages(std::size_t bytes);
 
 /// The size from which allocate_bytes asks for huge pages: below it, the 4 KiB pages a buffer
 /// touches cost less than clearing a whole 2 MiB page.
-inline constexpr std::size_t HUGE_BUFFER_MIN = 256 * 1024;
-inline constexpr std::size_t HUGE_PAGE = 2 * 1024 * 1024;
+inline constexpr std::size_t HUGE_BUFFER_MIN = std::size_t{256} * 1024;
+inline constexpr std::size_t HUGE_PAGE = std::size_t{2} * 1024 * 1024;
 
 } // namespace usbexfil
