@@ -19,7 +19,7 @@ namespace {
 constexpr std::array SECURITY_ALERT_COLUMNS{column::TIME_GENERATED, column::ALERT_NAME,
                                             column::STATUS, column::ENTITIES};
 constexpr std::array CLOUD_APP_EVENTS_COLUMNS{
-    column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
+    column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION,  column::ACCOUNT_OBJECT_ID,
     column::IP_ADDRESS,     column::CITY,        column::COUNTRY_CODE, column::RAW_EVENT_DATA};
 constexpr std::array DEVICE_FILE_EVENTS_COLUMNS{column::TIME_GENERATED,
                                                 column::ACTION_TYPE,
@@ -91,8 +91,8 @@ private:
         continue;
       }
       ++use.columns[i].present;
-      const bool empty = value->is_null() ||
-                         (value->is_string() && value->get_string().value_unsafe().empty());
+      const bool empty =
+          value->is_null() || (value->is_string() && value->get_string().value_unsafe().empty());
       use.columns[i].nonempty += empty ? 0 : 1;
     }
     widen(use, json::read_datetime(values[0]));

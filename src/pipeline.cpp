@@ -55,8 +55,9 @@ auto timed_stage(PipelineResult &result, std::string name, std::size_t rows_in, 
 LoadStats not_read(const Inputs &inputs, SourceTable table) {
   LoadStats stats;
   stats.table = std::string(table_name(table));
-  stats.files = static_cast<std::size_t>(std::count_if(
-      inputs.files.begin(), inputs.files.end(), [&](const InputFile &f) { return f.table == table; }));
+  stats.files =
+      static_cast<std::size_t>(std::count_if(inputs.files.begin(), inputs.files.end(),
+                                             [&](const InputFile &f) { return f.table == table; }));
   // Without a scan, the inputs are what could hold its rows: files placed in it, and files whose
   // records (or archive members) say where they go. Only a table with none of them has no input
   // (D27); one whose rows might be in an archive is not reported as empty.
@@ -112,8 +113,9 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
 
   // Stage 1: alerts, expanded to (time, ip, account) rows.
   s.alerts = load_security_alerts(of(SourceTable::security_alert), window, scan, stats, push);
-  if (stats.inputs == 0 && stats.other_inputs == 0 && std::none_of(inputs.files.begin(), inputs.files.end(),
-                                        [](const InputFile &f) { return f.table.has_value(); })) {
+  if (stats.inputs == 0 && stats.other_inputs == 0 &&
+      std::none_of(inputs.files.begin(), inputs.files.end(),
+                   [](const InputFile &f) { return f.table.has_value(); })) {
     throw Error("no input for any of the four tables: a file must be named after its table "
                 "(SecurityAlert, CloudAppEvents, DeviceFileEvents, DeviceEvents), sit in a folder "
                 "named after one, hold records that name their table, or be given with --alerts, "

@@ -38,6 +38,8 @@ TEST(EscapeTerminal, ControlBytesAndC1ControlsAreShownNotObeyed) {
   EXPECT_EQ(escape_terminal("plain text, é, \\path"), "plain text, é, \\path");
   EXPECT_EQ(escape_terminal("a\x1b[31mb\a\n\r\t\x7f"), "a\\x1b[31mb\\x07\\x0a\\x0d\\x09\\x7f");
   EXPECT_EQ(escape_terminal(std::string_view("nul\0end", 7)), "nul\\x00end");
-  EXPECT_EQ(escape_terminal("csi\xc2\x9b" "31m, nbsp\xc2\xa0"), "csi\\u009b31m, nbsp\xc2\xa0");
+  EXPECT_EQ(escape_terminal("csi\xc2\x9b"
+                            "31m, nbsp\xc2\xa0"),
+            "csi\\u009b31m, nbsp\xc2\xa0");
   EXPECT_EQ(escape_terminal("cut \xc2"), "cut \xc2"); // invalid UTF-8 left as it is
 }

@@ -27,7 +27,7 @@ struct TableUse {
   std::uint64_t rows = 0;
   Datetime first = Datetime::null(); ///< earliest TimeGenerated (or its alias)
   Datetime last = Datetime::null();  ///< latest
-  std::vector<ColumnUse> columns;     ///< the rule's columns of the table, in the rule's order
+  std::vector<ColumnUse> columns;    ///< the rule's columns of the table, in the rule's order
 };
 
 /// One file or archive member.

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "usbexfil/finding.hpp"
-#include "usbexfil/load/scan.hpp"
 #include "usbexfil/load/inputs.hpp"
+#include "usbexfil/load/scan.hpp"
 
 #include <memory>
 #include <string>

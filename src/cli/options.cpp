@@ -378,7 +378,8 @@ Parsed parse_arguments(int argc, char **argv) {
     const std::string first = argv[1];
     const std::string message =
         where == &app && !first.starts_with('-')
-            ? fmt::format("'{}' is not a subcommand: use run, explain, inspect, test or help", first)
+            ? fmt::format("'{}' is not a subcommand: use run, explain, inspect, test or help",
+                          first)
             : std::string(error.what());
     std::fprintf(stderr, "usbexfil: error: %s\nRun '%s --help' for more information.\n",
                  escape_terminal(message).c_str(), command_name(*where).c_str());

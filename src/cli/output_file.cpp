@@ -61,8 +61,8 @@ Destination destination(const std::string &path) {
       where.target = resolved;
     }
   }
-  where.folder = where.target.has_parent_path() ? where.target.parent_path()
-                                                : std::filesystem::path(".");
+  where.folder =
+      where.target.has_parent_path() ? where.target.parent_path() : std::filesystem::path(".");
   return where;
 }
 

@@ -46,10 +46,10 @@ std::string human_bytes(std::uint64_t bytes) {
   if (bytes < 1000) {
     return plural(bytes, "byte");
   }
-  if (bytes < 1000 * 1000) {
+  if (bytes < std::uint64_t{1000} * 1000) {
     return fmt::format("{:.1f} kB", n / 1e3);
   }
-  if (bytes < 1000 * 1000 * 1000) {
+  if (bytes < std::uint64_t{1000} * 1000 * 1000) {
     return fmt::format("{:.1f} MB", n / 1e6);
   }
   return fmt::format("{:.2f} GB", n / 1e9);

@@ -225,8 +225,8 @@ public:
     one.status = {alerts.status[row]};
     one.entities_json = {alerts.entities_json[row]};
     const AlertEntityTable pairs = expand_alert_entities(one);
-    const Datetime T = v.alert_time;
-    const std::string at = when(T);
+    const Datetime alert_time = v.alert_time;
+    const std::string at = when(alert_time);
 
     // Stage 1.
     if (pairs.rows.empty()) {
@@ -274,7 +274,7 @@ public:
                                                    "AadUserId in case only: the join is exact"));
         }
       }
-      sort_nearest(near, T, true);
+      sort_nearest(near, alert_time, true);
       v.reason = fmt::format(
           "no FileDownloaded by {}{}", who,
           near.empty() ? std::string(" in the input")
@@ -285,7 +285,7 @@ public:
     }
     std::vector<std::size_t> joined;
     for (const std::size_t g : groups) {
-      if (t_.downloads[g].end_time <= T) {
+      if (t_.downloads[g].end_time <= alert_time) {
         joined.push_back(g);
       }
     }
@@ -293,10 +293,11 @@ public:
       v.stage = 3;
       v.verdict = "downloads-after-alert";
       std::vector<Candidate> near;
+      near.reserve(groups.size());
       for (const std::size_t g : groups) {
         near.push_back(download_candidate(t_.downloads[g], "ends after the alert"));
       }
-      sort_nearest(near, T, true);
+      sort_nearest(near, alert_time, true);
       const Candidate &nearest = near.front();
       v.reason = fmt::format(
           "downloads by {} exist ({}) but {} after the alert at {} (a group must end by then)", who,
@@ -310,6 +311,7 @@ public:
 
     // Stage 4.
     std::vector<std::string_view> users;
+    users.reserve(joined.size());
     for (const std::size_t g : joined) {
       users.push_back(t_.downloads[g].user_id);
     }
@@ -324,7 +326,7 @@ public:
     }
     std::vector<std::size_t> late; // copy groups at or after the alert
     for (const std::size_t c : copies) {
-      if (t_.copies[c].start_time >= T) {
+      if (t_.copies[c].start_time >= alert_time) {
         late.push_back(c);
       }
     }
@@ -372,10 +374,11 @@ public:
       v.stage = 4;
       v.verdict = "copies-before-alert";
       std::vector<Candidate> near;
+      near.reserve(copies.size());
       for (const std::size_t c : copies) {
         near.push_back(copy_candidate(t_.copies[c], "starts before the alert"));
       }
-      sort_nearest(near, T, false);
+      sort_nearest(near, alert_time, false);
       const Candidate &nearest = near.front();
       v.reason = fmt::format(
           "copies of {} by {} on {} {} before the alert at {} (a group must start at or after it)",
@@ -400,7 +403,7 @@ public:
         continue;
       }
       for (const std::size_t m : found->second) {
-        if (t_.mounts[m].time >= T) {
+        if (t_.mounts[m].time >= alert_time) {
           mounted.push_back({c, m});
         } else {
           early.push_back(m);
@@ -438,10 +441,11 @@ public:
                                first.initiating_process_account_upn, device, when(first.start_time),
                                late.size() == 1 ? "that device" : "them");
         std::vector<Candidate> near;
+        near.reserve(late.size());
         for (const std::size_t c : late) {
           near.push_back(copy_candidate(t_.copies[c], "after the alert; no mount on its device"));
         }
-        sort_nearest(near, T, false);
+        sort_nearest(near, alert_time, false);
         set_candidates(v, std::move(near));
         return v;
       }
@@ -449,10 +453,11 @@ public:
       std::sort(early.begin(), early.end());
       early.erase(std::unique(early.begin(), early.end()), early.end());
       std::vector<Candidate> near;
+      near.reserve(early.size());
       for (const std::size_t m : early) {
         near.push_back(mount_candidate(t_.mounts[m], "mounted before the alert"));
       }
-      sort_nearest(near, T, false);
+      sort_nearest(near, alert_time, false);
       const Candidate &nearest = near.front();
       v.reason = fmt::format("USB drive {} mounted on {} at {}, before the alert at {} (a mount "
                              "must be at or after it)",
@@ -487,8 +492,8 @@ public:
       }
     }
     v.stage = 6;
-    sort_nearest(found, T, false);
-    sort_nearest(missed, T, false);
+    sort_nearest(found, alert_time, false);
+    sort_nearest(missed, alert_time, false);
     if (found.empty()) {
       v.verdict = "no-path-on-drive";
       const Candidate &first = missed.front();

@@ -126,9 +126,9 @@ public:
 
 protected:
   /// Ends the stream with a fault; a fault of the stream below comes first.
-  std::size_t fail(std::string message) {
+  std::size_t fail(const std::string &message) {
     done_ = true;
-    fault_ = in_.inner_fault().empty() ? std::move(message) : in_.inner_fault();
+    fault_ = in_.inner_fault().empty() ? message : in_.inner_fault();
     return 0;
   }
   /// Ends the stream; it ended cleanly unless the stream below had a fault.

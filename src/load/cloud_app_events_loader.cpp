@@ -75,9 +75,11 @@ private:
             filter_->account_ip_keys->contains(pair_key(account_object_id, ip_address)));
   }
 
-  static constexpr json::FieldPicker<8> PICKER{std::array{
-      column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION, column::ACCOUNT_OBJECT_ID,
-      column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE, column::RAW_EVENT_DATA}, true};
+  static constexpr json::FieldPicker<8> PICKER{
+      std::array{column::TIME_GENERATED, column::ACTION_TYPE, column::APPLICATION,
+                 column::ACCOUNT_OBJECT_ID, column::IP_ADDRESS, column::CITY, column::COUNTRY_CODE,
+                 column::RAW_EVENT_DATA},
+      true};
   static constexpr json::FieldPicker<2> RAW_EVENT_DATA_PICKER{
       std::array{column::RAW_USER_ID, column::RAW_SOURCE_FILE_NAME}};
   TimeWindow window_;
@@ -88,15 +90,20 @@ private:
 
 } // namespace
 
-CloudAppEventsTable load_cloud_app_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
-    const CloudAppEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
-  return load_table<CloudAppEventsTable>(SourceTable::cloud_app_events, sources, options, stats, [&] {
-    return std::make_unique<CloudAppEventsWorker>(window, filter, options.validate_all_lines);
-  });
+CloudAppEventsTable load_cloud_app_events(const std::vector<ScanSource> &sources,
+                                          const TimeWindow &window,
+                                          const CloudAppEventsFilter *filter,
+                                          const ScanOptions &options, LoadStats &stats) {
+  return load_table<CloudAppEventsTable>(
+      SourceTable::cloud_app_events, sources, options, stats, [&] {
+        return std::make_unique<CloudAppEventsWorker>(window, filter, options.validate_all_lines);
+      });
 }
 
-CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files, const TimeWindow &window,
-    const CloudAppEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+CloudAppEventsTable load_cloud_app_events(const std::vector<std::string> &files,
+                                          const TimeWindow &window,
+                                          const CloudAppEventsFilter *filter,
+                                          const ScanOptions &options, LoadStats &stats) {
   const PlacedFiles placed(files);
   return load_cloud_app_events(placed.sources, window, filter, options, stats);
 }

@@ -15,8 +15,9 @@ class DeviceEventsWorker final : public TableWorker<DeviceEventsTable> {
 public:
   DeviceEventsWorker(const TimeWindow &window, const DeviceEventsFilter *filter, bool validate_all)
       : window_(window), filter_(filter), validate_all_(validate_all),
-        looks_({std::string(column::ACTION_USB_DRIVE_MOUNTED)}, {column::ACTION_TYPE, column::DEVICE_ID},
-               column::DEVICE_ID, filter ? filter->device_ids : nullptr) {}
+        looks_({std::string(column::ACTION_USB_DRIVE_MOUNTED)},
+               {column::ACTION_TYPE, column::DEVICE_ID}, column::DEVICE_ID,
+               filter ? filter->device_ids : nullptr) {}
 
   const RawPrefilter *sieve() const override {
     return filter_ && !validate_all_ ? &looks_.raw() : nullptr;
@@ -65,8 +66,10 @@ private:
            (!filter_->device_ids || filter_->device_ids->contains(device_id));
   }
 
-  static constexpr json::FieldPicker<4> PICKER{std::array{
-      column::TIME_GENERATED, column::ACTION_TYPE, column::DEVICE_ID, column::ADDITIONAL_FIELDS}, true};
+  static constexpr json::FieldPicker<4> PICKER{std::array{column::TIME_GENERATED,
+                                                          column::ACTION_TYPE, column::DEVICE_ID,
+                                                          column::ADDITIONAL_FIELDS},
+                                               true};
   static constexpr json::FieldPicker<3> ADDITIONAL_FIELDS_PICKER{
       std::array{column::DRIVE_LETTER, column::PRODUCT_NAME, column::VOLUME}};
   TimeWindow window_;
@@ -77,15 +80,17 @@ private:
 
 } // namespace
 
-DeviceEventsTable load_device_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
-    const DeviceEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+DeviceEventsTable load_device_events(const std::vector<ScanSource> &sources,
+                                     const TimeWindow &window, const DeviceEventsFilter *filter,
+                                     const ScanOptions &options, LoadStats &stats) {
   return load_table<DeviceEventsTable>(SourceTable::device_events, sources, options, stats, [&] {
     return std::make_unique<DeviceEventsWorker>(window, filter, options.validate_all_lines);
   });
 }
 
-DeviceEventsTable load_device_events(const std::vector<std::string> &files, const TimeWindow &window,
-    const DeviceEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+DeviceEventsTable load_device_events(const std::vector<std::string> &files,
+                                     const TimeWindow &window, const DeviceEventsFilter *filter,
+                                     const ScanOptions &options, LoadStats &stats) {
   const PlacedFiles placed(files);
   return load_device_events(placed.sources, window, filter, options, stats);
 }

@@ -73,10 +73,12 @@ private:
            (!filter_->file_list || filter_->file_list->contains(file_name));
   }
 
-  static constexpr json::FieldPicker<9> PICKER{std::array{
-      column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME, column::FOLDER_PATH,
-      column::DEVICE_ID, column::DEVICE_NAME, column::INITIATING_PROCESS_ACCOUNT_UPN,
-      column::INITIATING_PROCESS_FOLDER_PATH, column::INITIATING_PROCESS_PARENT_FILE_NAME}, true};
+  static constexpr json::FieldPicker<9> PICKER{
+      std::array{column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME,
+                 column::FOLDER_PATH, column::DEVICE_ID, column::DEVICE_NAME,
+                 column::INITIATING_PROCESS_ACCOUNT_UPN, column::INITIATING_PROCESS_FOLDER_PATH,
+                 column::INITIATING_PROCESS_PARENT_FILE_NAME},
+      true};
   TimeWindow window_;
   const DeviceFileEventsFilter *filter_;
   bool validate_all_;
@@ -85,15 +87,20 @@ private:
 
 } // namespace
 
-DeviceFileEventsTable load_device_file_events(const std::vector<ScanSource> &sources, const TimeWindow &window,
-    const DeviceFileEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
-  return load_table<DeviceFileEventsTable>(SourceTable::device_file_events, sources, options, stats, [&] {
-    return std::make_unique<DeviceFileEventsWorker>(window, filter, options.validate_all_lines);
-  });
+DeviceFileEventsTable load_device_file_events(const std::vector<ScanSource> &sources,
+                                              const TimeWindow &window,
+                                              const DeviceFileEventsFilter *filter,
+                                              const ScanOptions &options, LoadStats &stats) {
+  return load_table<DeviceFileEventsTable>(
+      SourceTable::device_file_events, sources, options, stats, [&] {
+        return std::make_unique<DeviceFileEventsWorker>(window, filter, options.validate_all_lines);
+      });
 }
 
-DeviceFileEventsTable load_device_file_events(const std::vector<std::string> &files, const TimeWindow &window,
-    const DeviceFileEventsFilter *filter, const ScanOptions &options, LoadStats &stats) {
+DeviceFileEventsTable load_device_file_events(const std::vector<std::string> &files,
+                                              const TimeWindow &window,
+                                              const DeviceFileEventsFilter *filter,
+                                              const ScanOptions &options, LoadStats &stats) {
   const PlacedFiles placed(files);
   return load_device_file_events(placed.sources, window, filter, options, stats);
 }

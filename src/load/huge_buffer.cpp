@@ -40,8 +40,10 @@ ByteBuffer allocate_bytes(std::size_t bytes) {
       ::munmap(mapping, aligned - start);
     }
     if (const std::uintptr_t tail = start + HUGE_PAGE - aligned; tail > 0) { // past the end
+      // NOLINTNEXTLINE(performance-no-int-to-ptr): page arithmetic on a mapping's address
       ::munmap(reinterpret_cast<void *>(aligned + size), tail);
     }
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the mapping's address, aligned to a huge page
     auto *memory = reinterpret_cast<char *>(aligned);
 #if defined(MADV_HUGEPAGE)
     ::madvise(memory, size, MADV_HUGEPAGE); // advice only: ignored where THP is off
@@ -87,6 +89,7 @@ bool reserve_heap_on_huge_pages(std::size_t bytes) {
   const std::uintptr_t from = first / page * page;
   // Only where the block reaches into the break just grown (not so under a replaced malloc).
   const bool advised = end > before && first + bytes <= end && first + bytes >= before &&
+                       // NOLINTNEXTLINE(performance-no-int-to-ptr): the break's page range
                        ::madvise(reinterpret_cast<void *>(from), end - from, MADV_HUGEPAGE) == 0;
   std::free(block);
   if (!advised) {

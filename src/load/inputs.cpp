@@ -110,7 +110,7 @@ public:
   }
 
 private:
-  void walk(const std::string &dir, std::vector<std::string> folders,
+  void walk(const std::string &dir, const std::vector<std::string> &folders,
             std::optional<SourceTable> option) {
     std::error_code error;
     fs::directory_iterator it(dir, error);
@@ -145,7 +145,7 @@ private:
         if (!fs::is_symlink(link)) { // links to folders are not entered (D2)
           std::vector<std::string> inner = folders;
           inner.push_back(name);
-          walk(entry.path().string(), std::move(inner), option);
+          walk(entry.path().string(), inner, option);
         }
       } else if (fs::is_regular_file(status)) {
         add_file(entry.path().string(), name, folders, option);
@@ -193,8 +193,8 @@ private:
       throw Error("-: standard input can be given once");
     }
     const char *tmp = std::getenv("TMPDIR");
-    const int fd = ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                          O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
       throw Error(fmt::format("<stdin>: cannot make a temporary file: {}", std::strerror(errno)));
     }
@@ -215,8 +215,8 @@ private:
       for (ssize_t done = 0; done < got;) {
         const ssize_t put = ::write(fd, buffer.data() + done, static_cast<std::size_t>(got - done));
         if (put < 0 && errno != EINTR) {
-          throw Error(fmt::format("<stdin>: cannot keep it in a temporary file: {}",
-                                  std::strerror(errno)));
+          throw Error(
+              fmt::format("<stdin>: cannot keep it in a temporary file: {}", std::strerror(errno)));
         }
         done += std::max<ssize_t>(put, 0);
       }

@@ -30,7 +30,7 @@ std::string_view describe_type(const element &value) {
 namespace {
 
 /// The first capacity a parser gets: most rows are a few kilobytes.
-constexpr std::size_t FIRST_CAPACITY = 16 * 1024;
+constexpr std::size_t FIRST_CAPACITY = std::size_t{16} * 1024;
 
 std::size_t grown_capacity(std::size_t capacity, std::size_t size) {
   return std::max({size, 2 * capacity, FIRST_CAPACITY});

@@ -834,7 +834,8 @@ private:
     Task first;
     first.file = id;
     first.place = RecordPlace{table_, placed};
-    const bool more = framer.next(first.batch, may_be_positional ? 64 * 1024 : chunk_size_);
+    const bool more =
+        framer.next(first.batch, may_be_positional ? std::size_t{64} * 1024 : chunk_size_);
     const FirstRecord kind =
         classify_first_record(first.batch, framer.framing(), framer.csv_columns());
     book_.describe(id, [&](FileReport &report) {

@@ -80,7 +80,6 @@ private:
   std::optional<Pending> first_error_; ///< the chunk's first error, even past the cap
 };
 
-
 /// A line that holds only spaces, tabs and CRs (or nothing) is blank: not a row.
 inline bool is_blank_line(std::string_view line) {
   for (const char c : line) {

@@ -68,8 +68,8 @@ std::uint64_t StringBloom::hash(std::string_view text) {
     std::memcpy(&head, text.data(), text.size());
     tail = head;
   }
-  std::uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (std::rotl(tail, 31) * 0xC2B2AE3D27D4EB4FULL) ^
-                    text.size();
+  std::uint64_t h =
+      (head * 0x9E3779B97F4A7C15ULL) ^ (std::rotl(tail, 31) * 0xC2B2AE3D27D4EB4FULL) ^ text.size();
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ULL;
   return h ^ (h >> 32);

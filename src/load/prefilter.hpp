@@ -86,8 +86,9 @@ const PrefilterKernel &prefilter_kernel(simd::Level level);
 /// `"key"`, then optional whitespace, `:`, optional whitespace and its value. For each such
 /// place (at any depth; the top-level member is one of them) the raw value is looked at: a
 /// string without backslashes is its own decoded text and is looked up in `values`; `null`
-/// reads as the empty string; a string with a backslash or a value of another type is "maybe". When no place says "maybe", the
-/// row's value at `key` is not in `values` (or the key is absent), and the line is skipped.
+/// reads as the empty string; a string with a backslash or a value of another type is "maybe". When
+/// no place says "maybe", the row's value at `key` is not in `values` (or the key is absent), and
+/// the line is skipped.
 class RawPrefilter {
 public:
   /// Needles must be at least 2 bytes long. `values` (may be null: no key test) must outlive

@@ -228,6 +228,7 @@ OpenedContent open_content(std::unique_ptr<ByteStream> raw) {
 
 // ---------------------------------------------------------------------------------------------
 
+// NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding): one per open file; grouped by use
 class RecordFramer::Impl {
 public:
   Impl(std::unique_ptr<PeekStream> text, std::size_t max_record)
@@ -241,7 +242,7 @@ public:
       char bom[3];
       text_->read(bom, 3);
     }
-    for (std::size_t want = 64 * 1024;; want *= 2) {
+    for (std::size_t want = std::size_t{64} * 1024;; want *= 2) {
       const std::string_view head = text_->peek(want);
       const bool whole = head.size() < want; // the text ends within the head
       for (std::size_t start = 0; start < head.size();) {
@@ -286,7 +287,7 @@ public:
 
   /// Whether nothing but blank lines follows offset `end` (a line end) of the text.
   bool only_line_after(std::size_t end) {
-    for (std::size_t want = end + 1 + 64 * 1024;; want *= 2) {
+    for (std::size_t want = end + 1 + std::size_t{64} * 1024;; want *= 2) {
       const std::string_view head = text_->peek(want);
       const std::string_view rest = head.substr(std::min(end + 1, head.size()));
       if (!std::all_of(rest.begin(), rest.end(),
@@ -903,6 +904,8 @@ public:
     out += "}]\n";
   }
 
+private:
+  friend class RecordFramer;
   std::unique_ptr<PeekStream> text_;
   std::size_t max_record_;
   bool needs_validation_ = false;
@@ -914,7 +917,7 @@ public:
   bool had_element_ = false;
   bool batch_error_pending_ = false;
   simdjson::dom::parser validator_;
-  std::vector<char> in_ = std::vector<char>(64 * 1024);
+  std::vector<char> in_ = std::vector<char>(std::size_t{64} * 1024);
   std::size_t pos_ = 0;
   std::size_t len_ = 0;
   bool eof_ = false;
@@ -946,7 +949,7 @@ public:
 };
 
 RecordFramer::RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record,
-                           bool json_lines, Reopen reopen)
+                           bool json_lines, const Reopen &reopen)
     : impl_(std::make_unique<Impl>(std::move(text), max_record)) {
   framing_ = impl_->sniff();
   if (json_lines && framing_ != Framing::empty) {

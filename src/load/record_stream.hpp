@@ -83,7 +83,7 @@ public:
   /// how to read the text again when its framing needs a look at all of it (D10); without it
   /// the text is kept in a temporary file for that.
   RecordFramer(std::unique_ptr<PeekStream> text, std::size_t max_record, bool json_lines = false,
-               Reopen reopen = {});
+               const Reopen &reopen = {});
   ~RecordFramer();
 
   /// The framing, decided from the first non-blank line (D9, D10).

@@ -141,10 +141,10 @@ std::string human_bytes(std::uint64_t bytes) {
   if (bytes < 1000) {
     return plural(bytes, "byte");
   }
-  if (bytes < 1000 * 1000) {
+  if (bytes < std::uint64_t{1000} * 1000) {
     return fmt::format("{:.1f} kB", n / 1e3);
   }
-  if (bytes < 1000 * 1000 * 1000) {
+  if (bytes < std::uint64_t{1000} * 1000 * 1000) {
     return fmt::format("{:.1f} MB", n / 1e6);
   }
   return fmt::format("{:.2f} GB", n / 1e9);
@@ -250,7 +250,7 @@ void timeline(std::string &out, const Finding &f) {
                  "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" "
                  "aria-label=\"Timeline: downloads, alert, copies and USB mount\">\n",
                  SVG_WIDTH, SVG_HEIGHT);
-  const bool with_date = scale.hi() - scale.lo() > 24 * 3600 * TICKS_PER_SECOND ||
+  const bool with_date = scale.hi() - scale.lo() > std::int64_t{24} * 3600 * TICKS_PER_SECOND ||
                          format_datetime(Datetime::from_ticks(scale.lo())).substr(0, 10) !=
                              format_datetime(Datetime::from_ticks(scale.hi())).substr(0, 10);
   constexpr int TICKS = 5;

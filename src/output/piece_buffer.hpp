@@ -9,7 +9,7 @@
 namespace usbexfil::output {
 
 /// Bytes gathered before the sink is called.
-inline constexpr std::size_t OUTPUT_PIECE = 64 * 1024;
+inline constexpr std::size_t OUTPUT_PIECE = std::size_t{64} * 1024;
 
 class PieceBuffer {
 public:

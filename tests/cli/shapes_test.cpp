@@ -78,7 +78,8 @@ std::string pretty_array(const std::vector<std::string> &rows) {
 
 std::string envelope(const std::string &row, const std::string &table) {
   return "{\"time\":\"2026-01-01T00:00:00Z\",\"tenantId\":\"t\",\"operationName\":\"Publish\","
-         "\"category\":\"AdvancedHunting-" + table + "\",\"properties\":" + row + "}";
+         "\"category\":\"AdvancedHunting-" +
+         table + "\",\"properties\":" + row + "}";
 }
 
 /// A Log Analytics query API response: positional rows zipped with the columns.
@@ -86,7 +87,8 @@ std::string query_api(const TableRows &table) {
   simdjson::dom::parser parser;
   std::string out = "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[";
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    out += (i ? "," : "") + std::string("{\"name\":\"") + table.columns[i] + "\",\"type\":\"string\"}";
+    out +=
+        (i ? "," : "") + std::string("{\"name\":\"") + table.columns[i] + "\",\"type\":\"string\"}";
   }
   out += "],\"rows\":[";
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -109,7 +111,8 @@ std::string query_api(const TableRows &table) {
 std::string hunting_api(const TableRows &table) {
   std::string out = "{\"Stats\":{\"ExecutionTime\":0.1},\"Schema\":[";
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    out += (i ? "," : "") + std::string("{\"Name\":\"") + table.columns[i] + "\",\"Type\":\"String\"}";
+    out +=
+        (i ? "," : "") + std::string("{\"Name\":\"") + table.columns[i] + "\",\"Type\":\"String\"}";
   }
   out += "],\"Results\":[\n";
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -160,15 +163,18 @@ std::string render(const std::string &shape, const std::map<std::string, TableRo
                    const TempDir &dir) {
   const std::string root = dir.path().string();
   if (shape == "gzip" || shape == "zstd" || shape == "bzip2" || shape == "xz") {
-    const auto compress = shape == "gzip" ? gzip : shape == "zstd" ? zstd : shape == "bzip2" ? bzip2 : xz;
+    const auto compress = shape == "gzip"    ? gzip
+                          : shape == "zstd"  ? zstd
+                          : shape == "bzip2" ? bzip2
+                                             : xz;
     for (const auto &[table, rows] : tables) {
       // Two members, frames or streams (a first bzip2 stream of no bytes would not be one, D5).
       const std::size_t half = rows.rows.size() / 2;
       const std::vector<std::string> first(rows.rows.begin(), rows.rows.begin() + half);
       const std::vector<std::string> second(rows.rows.begin() + half, rows.rows.end());
-      dir.write(table + ".jsonl", first.empty() ? compress(json_lines(second))
-                                                : compress(json_lines(first)) +
-                                                      compress(json_lines(second)));
+      dir.write(table + ".jsonl", first.empty()
+                                      ? compress(json_lines(second))
+                                      : compress(json_lines(first)) + compress(json_lines(second)));
     }
   } else if (shape == "pretty") {
     for (const auto &[table, rows] : tables) {
@@ -177,8 +183,10 @@ std::string render(const std::string &shape, const std::map<std::string, TableRo
   } else if (shape == "blobs") {
     for (const auto &[table, rows] : tables) {
       const std::string lower = usbexfil::ascii_fold(table);
-      dir.write("am-" + lower + "/WorkspaceResourceId=/subscriptions/x/y=2026/m=03/d=10/h=09/m=00/"
-                "PT05M.json", json_lines(rows.rows));
+      dir.write("am-" + lower +
+                    "/WorkspaceResourceId=/subscriptions/x/y=2026/m=03/d=10/h=09/m=00/"
+                    "PT05M.json",
+                json_lines(rows.rows));
     }
   } else if (shape == "envelopes") {
     std::string lines;
@@ -195,7 +203,7 @@ std::string render(const std::string &shape, const std::map<std::string, TableRo
         lines += "{\"records\":[";
         for (std::size_t j = i; j < std::min(i + 7, rows.rows.size()); ++j) {
           lines += (j > i ? "," : "") + (table == "SecurityAlert" ? with_type(rows.rows[j], table)
-                                                                   : envelope(rows.rows[j], table));
+                                                                  : envelope(rows.rows[j], table));
         }
         lines += "]}\n";
       }
@@ -248,9 +256,9 @@ std::string render(const std::string &shape, const std::map<std::string, TableRo
 }
 
 TEST_P(Shapes, GiveTheFlatFilesFindingsByteForByte) {
-  for (const fs::path &dataset : {fs::path(USBEXFIL_TESTDATA_DIR) / "demo",
-                                 fs::path(USBEXFIL_TESTDATA_DIR) / "cases" /
-                                     "13-cross-product-and-order"}) {
+  for (const fs::path &dataset :
+       {fs::path(USBEXFIL_TESTDATA_DIR) / "demo",
+        fs::path(USBEXFIL_TESTDATA_DIR) / "cases" / "13-cross-product-and-order"}) {
     SCOPED_TRACE(dataset.filename().string());
     const auto tables = read_dataset(dataset);
     TempDir flat;

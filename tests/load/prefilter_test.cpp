@@ -106,30 +106,37 @@ const RawPrefilter CREATED_BY_UPN({"FileCreated", "FileRenamed"}, "InitiatingPro
 } // namespace
 
 TEST(RawPrefilterKey, KeepsLinesWhoseKeyHoldsAValue) {
-  EXPECT_EQ(scan(CREATED_BY_UPN,
-                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
-            RawMatch::needle);
-  EXPECT_EQ(scan(CREATED_BY_UPN, std::string(300, ' ') +
-                                     R"({"InitiatingProcessAccountUpn" :  "blake.smith@contoso.com",)"
-                                     R"("ActionType":"FileRenamed"})"),
-            RawMatch::needle);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN,
+           R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+      RawMatch::needle);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN, std::string(300, ' ') +
+                               R"({"InitiatingProcessAccountUpn" :  "blake.smith@contoso.com",)"
+                               R"("ActionType":"FileRenamed"})"),
+      RawMatch::needle);
   // Nested members count too (the full parse decides which one is the column).
-  EXPECT_EQ(scan(CREATED_BY_UPN,
-                 R"({"ActionType":"FileCreated","X":{"InitiatingProcessAccountUpn":"avery.lee@contoso.com"}})"),
-            RawMatch::needle);
+  EXPECT_EQ(
+      scan(
+          CREATED_BY_UPN,
+          R"({"ActionType":"FileCreated","X":{"InitiatingProcessAccountUpn":"avery.lee@contoso.com"}})"),
+      RawMatch::needle);
   // One of two places may match.
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@x",)"
-                                 R"("InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@x",)"
+                 R"("InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
             RawMatch::needle);
 }
 
 TEST(RawPrefilterKey, SkipsLinesWhoseKeyHoldsNoValue) {
-  EXPECT_EQ(scan(CREATED_BY_UPN,
-                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@contoso.com"})"),
-            RawMatch::none);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN,
+           R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol@contoso.com"})"),
+      RawMatch::none);
   // The value elsewhere, not at the key.
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","AccountUpn":"avery.lee@contoso.com",)"
-                                 R"("InitiatingProcessAccountUpn":"carol@contoso.com"})"),
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","AccountUpn":"avery.lee@contoso.com",)"
+                 R"("InitiatingProcessAccountUpn":"carol@contoso.com"})"),
             RawMatch::none);
   // The key's name as a value, or inside a longer name.
   EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","A":"InitiatingProcessAccountUpn",)"
@@ -139,32 +146,40 @@ TEST(RawPrefilterKey, SkipsLinesWhoseKeyHoldsNoValue) {
                                  R"("avery.lee@contoso.com"})"),
             RawMatch::none);
   // A prefix of a value is not the value; the key absent reads as empty.
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso"})"),
-            RawMatch::none);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN,
+           R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery.lee@contoso"})"),
+      RawMatch::none);
   EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated"})"), RawMatch::none);
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":null})"),
-            RawMatch::none);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":null})"),
+      RawMatch::none);
   // Names of the same length and first byte.
   EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountSid":)"
                                  R"("avery.lee@contoso.com","InitiatingProcessAccountUpn":"x"})"),
             RawMatch::none);
   // The needle is still required.
-  EXPECT_EQ(scan(CREATED_BY_UPN,
-                 R"({"ActionType":"FileDeleted","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
-            RawMatch::none);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN,
+           R"({"ActionType":"FileDeleted","InitiatingProcessAccountUpn":"avery.lee@contoso.com"})"),
+      RawMatch::none);
 }
 
 TEST(RawPrefilterKey, LeavesWhatItCannotReadRawToTheParse) {
   // Escapes in the value, a value that is not a string, a line cut short.
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"a\/b"})"),
-            RawMatch::needle);
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":42})"),
-            RawMatch::needle);
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery)"),
-            RawMatch::needle);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"a\/b"})"),
+      RawMatch::needle);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":42})"),
+      RawMatch::needle);
+  EXPECT_EQ(
+      scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"avery)"),
+      RawMatch::needle);
   // `\u` anywhere: the key or the value may be spelled with it.
-  EXPECT_EQ(scan(CREATED_BY_UPN, R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol",)"
-                                 R"("X":"\u00e9"})"),
+  EXPECT_EQ(scan(CREATED_BY_UPN,
+                 R"({"ActionType":"FileCreated","InitiatingProcessAccountUpn":"carol",)"
+                 R"("X":"\u00e9"})"),
             RawMatch::escape);
 }
 
@@ -214,13 +229,28 @@ void expect_sieve(const RawPrefilter &filter, const std::string &range, const Ex
 // blank starts with `{"`.
 std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
   static const std::vector<std::string> pieces = {
-      "x", "yy", "FileCreated", "FileRenamed", "FileCreate", "\\u0041", "\\\\u", "\\\\\\u00e9",
-      "\\", "u", "\"", "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com\"",
-      "\"InitiatingProcessAccountUpn\" : \"carol@contoso.com\"", "\"InitiatingProcessAccountUpn\":",
-      "\"InitiatingProcessAccountUpn\":null", "\"InitiatingProcessAccountUpn\":7",
+      "x",
+      "yy",
+      "FileCreated",
+      "FileRenamed",
+      "FileCreate",
+      "\\u0041",
+      "\\\\u",
+      "\\\\\\u00e9",
+      "\\",
+      "u",
+      "\"",
+      "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com\"",
+      "\"InitiatingProcessAccountUpn\" : \"carol@contoso.com\"",
+      "\"InitiatingProcessAccountUpn\":",
+      "\"InitiatingProcessAccountUpn\":null",
+      "\"InitiatingProcessAccountUpn\":7",
       "\"InitiatingProcessAccountUpn\":\"avery.lee@contoso.com",
-      "\"InitiatingProcessAccountSid\":\"avery.lee@contoso.com\"", "\"InitiatingProcessCommandLine\"",
-      "InitiatingProcessAccountUpn", std::string(40, 'z'), std::string(63, '.')};
+      "\"InitiatingProcessAccountSid\":\"avery.lee@contoso.com\"",
+      "\"InitiatingProcessCommandLine\"",
+      "InitiatingProcessAccountUpn",
+      std::string(40, 'z'),
+      std::string(63, '.')};
   static const std::vector<std::string> ends = {"\n", "\r\n", "\n\n", "\n \t\r\n"};
   std::string range;
   const std::size_t lines = random() % 8;
@@ -255,16 +285,16 @@ TEST(RawPrefilterSieve, WithAKeyKeepsExactlyTheLinesWhereTheKeyMayHoldAValue) {
   std::mt19937 random(11);
   for (int round = 0; round < 3000; ++round) {
     const std::string range = random_range(random);
-    const Expected expected = split(range, [&](const std::string &line) {
-      return scan(key_only, line) != RawMatch::none;
-    });
+    const Expected expected = split(
+        range, [&](const std::string &line) { return scan(key_only, line) != RawMatch::none; });
     expect_sieve(CREATED_BY_UPN, range, expected);
     // Every line the per-line test admits is among them.
     for (std::size_t start = 0; start < range.size();) {
       const std::size_t newline = std::min(range.find('\n', start), range.size());
       if (scan(CREATED_BY_UPN, range.substr(start, newline - start)) != RawMatch::none) {
-        EXPECT_TRUE(std::any_of(expected.kept.begin(), expected.kept.end(),
-                                [&](const SievedLines::Line &kept) { return kept.begin == start; }));
+        EXPECT_TRUE(
+            std::any_of(expected.kept.begin(), expected.kept.end(),
+                        [&](const SievedLines::Line &kept) { return kept.begin == start; }));
       }
       start = newline + 1;
     }
@@ -343,7 +373,8 @@ TEST_P(PrefilterKernels, AgreeWithTheBaselineKernel) {
   const std::vector<std::string> needles{"FileCreated", "FileRenamed"};
   const std::vector<std::string> short_needle{"yy"};
   Filters filters[] = {
-      {RawPrefilter(needles, {}, nullptr, level), RawPrefilter(needles, {}, nullptr, simd::Level::sse2)},
+      {RawPrefilter(needles, {}, nullptr, level),
+       RawPrefilter(needles, {}, nullptr, simd::Level::sse2)},
       {RawPrefilter(needles, "InitiatingProcessAccountUpn", &UPNS, level),
        RawPrefilter(needles, "InitiatingProcessAccountUpn", &UPNS, simd::Level::sse2)},
       {RawPrefilter(short_needle, {}, nullptr, level),

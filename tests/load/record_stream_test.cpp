@@ -65,7 +65,7 @@ TEST(Framing, TheFirstNonBlankLineDecides) {
   EXPECT_EQ(frame("\xEF\xBB\xBF{\"a\":1}\n").framing, Framing::json_lines);
   EXPECT_EQ(frame("{\n  \"a\": 1\n}\n").framing, Framing::sequence);
   EXPECT_EQ(frame("[{\"a\":1},{\"b\":2}]").framing, Framing::sequence); // the only line
-  EXPECT_EQ(frame("[1]\n{\"a\":1}\n").framing, Framing::json_lines);     // D11: not the only one
+  EXPECT_EQ(frame("[1]\n{\"a\":1}\n").framing, Framing::json_lines);    // D11: not the only one
   EXPECT_EQ(frame("TimeGenerated [UTC],Type\r\nx,y\r\n").framing, Framing::csv);
   EXPECT_EQ(frame(" \n\t\r\n").framing, Framing::empty);
   EXPECT_EQ(frame("").framing, Framing::empty);

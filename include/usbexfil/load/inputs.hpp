@@ -24,8 +24,8 @@ std::string_view placed_by_name(PlacedBy by);
 
 /// One input file (or standard input).
 struct InputFile {
-  std::string path;  ///< what to open
-  std::string label; ///< the name in messages: the path as reached, or "<stdin>"
+  std::string path;                 ///< what to open
+  std::string label;                ///< the name in messages: the path as reached, or "<stdin>"
   std::optional<SourceTable> table; ///< the table D20 (1)-(3) gives it
   PlacedBy placed_by = PlacedBy::none;
   /// The nearest D21 folder on its path as the command line reached it (an archive's members
@@ -49,7 +49,7 @@ struct ScanSource {
 
 /// The command line's inputs before resolution.
 struct InputSpec {
-  std::vector<std::string> paths;                                 ///< PATH ... (`-`: stdin)
+  std::vector<std::string> paths;                                  ///< PATH ... (`-`: stdin)
   std::array<std::vector<std::string>, SOURCE_TABLE_COUNT> tables; ///< --alerts P ... per table
 };
 

@@ -1,7 +1,8 @@
 // The four table loaders. Each streams its sources (line_scanner: any shape of inputs.md),
-// parses each record that can matter, projects the columns the rule reads, drops rows outside the time window and, when the
-// pipeline passes a filter, rows that cannot reach a finding. Pushing a filter into a scan never
-// changes the findings (tests/pipeline_test.cpp checks this); it keeps memory to relevant rows.
+// parses each record that can matter, projects the columns the rule reads, drops rows outside the
+// time window and, when the pipeline passes a filter, rows that cannot reach a finding. Pushing a
+// filter into a scan never changes the findings (tests/pipeline_test.cpp checks this); it keeps
+// memory to relevant rows.
 #pragma once
 
 #include "usbexfil/load/inputs.hpp"

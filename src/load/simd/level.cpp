@@ -88,8 +88,8 @@ Choice choose() {
 }
 
 const Choice &choice() {
-  static const Choice chosen = choose();
-  return chosen;
+  static const Choice CHOSEN = choose();
+  return CHOSEN;
 }
 
 } // namespace

@@ -4,7 +4,8 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #if defined(__clang__) // clang ignores GCC's target pragma; this is its spelling
-#pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))),                \
+                             apply_to = function)
 #else
 #pragma GCC push_options
 #pragma GCC target("avx2,bmi,bmi2,lzcnt,popcnt")

@@ -25,7 +25,8 @@ public:
         high_(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32))) {}
   std::uint64_t eq(char c) const {
     const __m256i wanted = _mm256_set1_epi8(c);
-    const auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
+    const auto low =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
     const auto high =
         static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high_, wanted)));
     return low | (std::uint64_t{high} << 32);
@@ -40,7 +41,7 @@ class Block64 {
 public:
   explicit Block64(const char *p) {
     for (int i = 0; i < 4; ++i) {
-      parts_[i] = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * i));
+      parts_[i] = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + std::ptrdiff_t{16} * i));
     }
   }
   std::uint64_t eq(char c) const {
@@ -162,8 +163,8 @@ RawMatch scan(const PrefilterSpec &spec, std::string_view line) {
       found_needle = found_needle || any_needle_at(spec, line, pos);
     }
     for (; keys != 0 && !key_may_match; keys &= keys - 1) {
-      key_may_match = key_value_may_match(
-          spec, line, block + static_cast<std::size_t>(__builtin_ctzll(keys)));
+      key_may_match =
+          key_value_may_match(spec, line, block + static_cast<std::size_t>(__builtin_ctzll(keys)));
     }
   }
   return found_needle && key_may_match ? RawMatch::needle : RawMatch::none;
