@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 using namespace usbexfil;
 
 TEST(AsciiFold, LowersAsciiLettersOnly) {
@@ -42,4 +44,61 @@ TEST(EscapeTerminal, ControlBytesAndC1ControlsAreShownNotObeyed) {
                             "31m, nbsp\xc2\xa0"),
             "csi\\u009b31m, nbsp\xc2\xa0");
   EXPECT_EQ(escape_terminal("cut \xc2"), "cut \xc2"); // invalid UTF-8 left as it is
+}
+
+TEST(AppendJsonString, WordAtATimeScanEscapesExactlyWhatTheByteLoopDoes) {
+  // The reference: one byte at a time, as JSON (RFC 8259) wants it.
+  const auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      switch (byte) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (byte < 0x20) {
+          static constexpr char HEX[] = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(HEX[byte >> 4]);
+          out.push_back(HEX[byte & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+      }
+    }
+    return out + "\"";
+  };
+  std::mt19937 random(7);
+  // Mostly plain bytes (ASCII and UTF-8), now and then one to escape, at every offset of a word.
+  const std::string specials =
+      std::string("\"\\\n\t\x01\x1f\x7f\x80\xff ", 11) + std::string(1, '\0');
+  for (int round = 0; round < 5000; ++round) {
+    std::string text(random() % 40, 'a');
+    for (char &c : text) {
+      c = random() % 8 == 0 ? specials[random() % specials.size()]
+                            : static_cast<char>('!' + random() % 94);
+    }
+    std::string out;
+    append_json_string(out, text);
+    ASSERT_EQ(out, reference(text)) << round;
+  }
 }
