@@ -38,5 +38,5 @@ for command in $(grep -vx help <<<"$commands"); do
   done
   echo "usbexfil help $command: all $(wc -w <<<"$options") options in the man page"
 done
-version=$("$usbexfil" --version | head -1 | cut -d' ' -f1-2)
+version=$("$usbexfil" --version | sed -n 1p | cut -d' ' -f1-2)
 grep -q -- "$version" <<<"$text" || fail "the man page does not name $version"
