@@ -1,5 +1,7 @@
 #include "usbexfil/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -128,6 +130,20 @@ std::string escape_terminal(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  const auto n = static_cast<double>(bytes);
+  if (bytes < 1000) {
+    return fmt::format("{} byte{}", bytes, bytes == 1 ? "" : "s");
+  }
+  if (bytes < std::uint64_t{1000} * 1000) {
+    return fmt::format("{:.1f} kB", n / 1e3);
+  }
+  if (bytes < std::uint64_t{1000} * 1000 * 1000) {
+    return fmt::format("{:.1f} MB", n / 1e6);
+  }
+  return fmt::format("{:.2f} GB", n / 1e9);
 }
 
 } // namespace usbexfil

@@ -2,6 +2,7 @@
 // `in` and join keys; ASCII-only case folding for `=~`, `in~` and `startswith`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,9 @@ void append_json_string(std::string &out, std::string_view text);
 /// backslashes included, as it is (the text is for people, not for parsing). Every message on
 /// stderr goes through this, so a file name or an input value cannot drive the terminal.
 std::string escape_terminal(std::string_view text);
+
+/// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units): sizes for people, in the
+/// summary, the progress line and the HTML report.
+std::string human_bytes(std::uint64_t bytes);
 
 } // namespace usbexfil

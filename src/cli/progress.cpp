@@ -3,6 +3,7 @@
 #include "cli/report.hpp"
 #include "usbexfil/load/progress.hpp"
 #include "usbexfil/load/table_files.hpp"
+#include "usbexfil/text.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,5 @@
 #include "cli/report.hpp"
+#include "usbexfil/text.hpp"
 
 #include <fmt/format.h>
 
@@ -39,20 +40,6 @@ std::uint64_t peak_memory_bytes() {
     return 0;
   }
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024; // Linux: kilobytes
-}
-
-std::string human_bytes(std::uint64_t bytes) {
-  const auto n = static_cast<double>(bytes);
-  if (bytes < 1000) {
-    return plural(bytes, "byte");
-  }
-  if (bytes < std::uint64_t{1000} * 1000) {
-    return fmt::format("{:.1f} kB", n / 1e3);
-  }
-  if (bytes < std::uint64_t{1000} * 1000 * 1000) {
-    return fmt::format("{:.1f} MB", n / 1e6);
-  }
-  return fmt::format("{:.2f} GB", n / 1e9);
 }
 
 namespace {

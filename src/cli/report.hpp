@@ -17,9 +17,6 @@ void report_diagnostics(spdlog::logger &log, const PipelineResult &result);
 /// The process's peak resident memory so far (getrusage), in bytes.
 std::uint64_t peak_memory_bytes();
 
-/// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units).
-std::string human_bytes(std::uint64_t bytes);
-
 /// "[2026-03-10T00:00:00Z, +inf)": a window as the messages show it.
 std::string window_text(const TimeWindow &window);
 

@@ -136,20 +136,6 @@ std::string plural(std::uint64_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
-std::string human_bytes(std::uint64_t bytes) {
-  const auto n = static_cast<double>(bytes);
-  if (bytes < 1000) {
-    return plural(bytes, "byte");
-  }
-  if (bytes < std::uint64_t{1000} * 1000) {
-    return fmt::format("{:.1f} kB", n / 1e3);
-  }
-  if (bytes < std::uint64_t{1000} * 1000 * 1000) {
-    return fmt::format("{:.1f} MB", n / 1e6);
-  }
-  return fmt::format("{:.2f} GB", n / 1e9);
-}
-
 std::string full_time(Datetime value) {
   return value.is_null() ? std::string("null") : format_datetime(value);
 }
