@@ -4,6 +4,9 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <exception>
 #include <vector>
 
 namespace usbexfil {
@@ -38,42 +41,79 @@ struct ArchiveReader::State {
   archive *handle = nullptr;
   bool member_failed = false;
 
-  static la_ssize_t read(archive *, void *data, const void **out) {
+  /// libarchive's read callback. It always hands over a full buffer (less only at the end), so
+  /// that what libarchive sees never depends on how the stream under it delivers its bytes (a
+  /// pipe's short reads, a decoder's output sizes): libarchive's readers notice some damage, or
+  /// not, depending on where their reads end, and a file must give the same members and faults
+  /// from a disk as through `cat |`.
+  static la_ssize_t read(archive *handle, void *data, const void **out) {
     auto *state = static_cast<State *>(data);
     *out = state->buffer.data();
+    std::size_t filled = 0;
     try {
-      return static_cast<la_ssize_t>(
-          state->bytes->read(state->buffer.data(), state->buffer.size()));
-    } catch (...) {
+      while (filled < state->buffer.size()) {
+        const std::size_t got =
+            state->bytes->read(state->buffer.data() + filled, state->buffer.size() - filled);
+        if (got == 0) {
+          break;
+        }
+        filled += got;
+      }
+    } catch (const std::exception &error) {
+      archive_set_error(handle, EIO, "%s", error.what());
       return -1;
     }
+    return static_cast<la_ssize_t>(filled);
   }
 };
 
 namespace {
 
+/// A member's bytes. libarchive is asked for whole blocks of BLOCK bytes whatever the caller's
+/// read size, for the reason State::read gives: a damaged member then ends at the same byte
+/// however it is read.
 class MemberStream final : public ByteStream {
 public:
   MemberStream(archive *handle, bool *failed) : handle_(handle), failed_(failed) {}
   std::size_t read(char *out, std::size_t size) override {
-    if (done_) {
-      return 0;
+    if (at_ == end_ && !done_) {
+      refill();
     }
-    const la_ssize_t got = archive_read_data(handle_, out, size);
-    if (got < 0) {
-      done_ = true;
-      *failed_ = true;
-      const char *message = archive_error_string(handle_);
-      fault_ = message != nullptr ? message : "the member cannot be read";
-      return 0;
-    }
-    done_ = got == 0;
-    return static_cast<std::size_t>(got);
+    const std::size_t count = std::min(size, end_ - at_);
+    std::copy_n(block_.get() + at_, count, out);
+    at_ += count;
+    return count;
   }
 
 private:
+  static constexpr std::size_t BLOCK = std::size_t{256} << 10;
+
+  void refill() {
+    std::size_t filled = 0;
+    while (filled < BLOCK) {
+      const la_ssize_t got = archive_read_data(handle_, block_.get() + filled, BLOCK - filled);
+      if (got < 0) {
+        done_ = true;
+        *failed_ = true;
+        const char *message = archive_error_string(handle_);
+        fault_ = message != nullptr ? message : "the member cannot be read";
+        break;
+      }
+      if (got == 0) {
+        done_ = true;
+        break;
+      }
+      filled += static_cast<std::size_t>(got);
+    }
+    end_ = filled;
+    at_ = 0;
+  }
+
   archive *handle_;
   bool *failed_;
+  std::unique_ptr<char[]> block_ = std::make_unique_for_overwrite<char[]>(BLOCK);
+  std::size_t at_ = 0;
+  std::size_t end_ = 0;
   bool done_ = false;
 };
 
