@@ -39,6 +39,15 @@ std::string finding_id(const Finding &finding) {
   hash.add_field(finding.aad_user_id);
   hash.add_field(finding.ip_address);
   hash.add_field(finding.device_id);
+  hash.add_field(finding.device_name);
+  hash.add_field(finding.downloads.application);
+  hash.add_field(finding.downloads.city);
+  hash.add_field(finding.downloads.country_code);
+  hash.add_field(finding.copies.initiating_process_folder_path);
+  hash.add_field(finding.copies.initiating_process_parent_file_name);
+  hash.add_field(finding.mount.drive_letter);
+  hash.add_field(finding.mount.product_name);
+  hash.add_field(finding.mount.volume);
   return fmt::format("{:016x}", hash.value());
 }
 

@@ -4,6 +4,7 @@
 // tables are not read at all (their stats say so): no finding could come from them.
 #include "usbexfil/pipeline.hpp"
 
+#include "usbexfil/enrich.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/load/loaders.hpp"
 #include "usbexfil/stages/expand_alert_entities.hpp"
@@ -32,6 +33,7 @@ struct Storage {
   DeviceFileEventsTable device_file_events;
   DeviceEventsTable device_events;
   AlertEntityTable alert_entities;
+  Selection copy_rows; ///< stage 4's rows of device_file_events (for --enrich)
   DownloadSummaryTable downloads;
   AlertDownloadTable alert_downloads;
   FileCopyTable copies;
@@ -162,12 +164,10 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
   } else {
     result.tables.push_back(not_read(inputs, SourceTable::device_file_events));
   }
-  const Selection copies_of_listed_files =
-      timed_stage(result, "match_file_names", s.device_file_events.size(),
-                  [&] { return match_file_names(s.device_file_events, file_list); });
-  s.copies = timed_stage(result, "summarize_file_copies", copies_of_listed_files.size(), [&] {
-    return summarize_file_copies(s.device_file_events, copies_of_listed_files);
-  });
+  s.copy_rows = timed_stage(result, "match_file_names", s.device_file_events.size(),
+                            [&] { return match_file_names(s.device_file_events, file_list); });
+  s.copies = timed_stage(result, "summarize_file_copies", s.copy_rows.size(),
+                         [&] { return summarize_file_copies(s.device_file_events, s.copy_rows); });
   s.alert_copies = timed_stage(result, "join_file_copies", s.alert_downloads.size(), [&] {
     return join_file_copies(s.alert_downloads, s.downloads, s.copies);
   });
@@ -211,6 +211,10 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
         {s.alert_mounts, s.alert_copies, s.alert_downloads, s.downloads, s.copies, s.mounts});
   });
   sort_findings(result.findings); // one order for every output format (findings.md)
+  if (options.enrich) {
+    enrich_findings(result.findings,
+                    {s.alerts, s.device_file_events, s.copy_rows, s.device_events});
+  }
   return result;
 }
 

@@ -17,6 +17,7 @@ struct PipelineOptions {
   TimeWindow window;     ///< `[from, to)` on TimeGenerated of all four tables
   ScanOptions scan;      ///< threads, chunk size, strictness
   bool push_down = true; ///< push what earlier stages know into later scans (false: tests)
+  bool enrich = false;   ///< --enrich: set each finding's `enrichment` (enrich.hpp)
 };
 
 /// Rows in and out of one stage, and its time.

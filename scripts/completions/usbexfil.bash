@@ -29,8 +29,8 @@ _usbexfil() {
     done
 
     local tables="--alerts --cloud-app-events --device-file-events --device-events"
-    local run_options="$tables -o --output --format --csv-bom --sentinel-strings --expect
-        --lookback --now --output-dir --stats-json --log-file
+    local run_options="$tables -o --output --format --csv-bom --sentinel-strings --enrich
+        --expect --lookback --now --output-dir --stats-json --log-file
         --from --to --strict --validate-all --max-record-size -j --threads --chunk-size
         --fail-on-findings -q --quiet -v --verbose -h --help"
     local inspect_options="$tables -j --threads -h --help"

@@ -218,6 +218,9 @@ Parsed parse_arguments(int argc, char **argv) {
   run->add_flag("--sentinel-strings", options.sentinel_strings,
                 "jsonl, json: the _Details columns as JSON text, as Sentinel's tostring() gives");
   run->add_flag("--csv-bom", options.csv_bom, "csv: start with a UTF-8 byte-order mark (Excel)");
+  run->add_flag("--enrich", options.pipeline.enrich,
+                "Add per finding an Enrichment: FindingId, SystemAlertIds, the drive's serial "
+                "number and maker, each matched file's copies (time, size, SHA256)");
   std::string lookback;
   std::string now;
   run->add_option("--lookback", lookback,

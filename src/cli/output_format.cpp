@@ -57,6 +57,7 @@ OutputOptions output_options(const RunOptions &options, const RunSummary *summar
   OutputOptions out;
   out.format = options.format;
   out.sentinel_strings = options.sentinel_strings;
+  out.enrich = options.pipeline.enrich;
   out.csv_bom = options.csv_bom;
   const bool to_stdout = options.output.empty();
   if (out.format == OutputFormat::table) {

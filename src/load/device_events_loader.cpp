@@ -43,7 +43,7 @@ private:
     if (!in_window(window_, time_generated)) {
       return;
     }
-    const auto [letter, product, volume] =
+    const auto [letter, product, volume, serial, manufacturer, revision, bus] =
         ADDITIONAL_FIELDS_PICKER.pick(dynamic_.resolve(additional));
     const std::string_view drive_letter = dynamic_string(letter);
     if (filter_ && drive_letter.empty()) {
@@ -55,6 +55,10 @@ private:
     table_.drive_letter.push_back(keep(drive_letter));
     table_.product_name.push_back(keep(dynamic_string(product)));
     table_.volume.push_back(keep(dynamic_string(volume)));
+    table_.serial_number.push_back(keep(dynamic_string(serial))); // the rest for --enrich
+    table_.manufacturer.push_back(keep(dynamic_string(manufacturer)));
+    table_.product_revision.push_back(keep(dynamic_string(revision)));
+    table_.bus_type.push_back(keep(dynamic_string(bus)));
   }
 
   /// The pushed-down filter (everything passes without one).
@@ -70,8 +74,9 @@ private:
                                                           column::ACTION_TYPE, column::DEVICE_ID,
                                                           column::ADDITIONAL_FIELDS},
                                                true};
-  static constexpr json::FieldPicker<3> ADDITIONAL_FIELDS_PICKER{
-      std::array{column::DRIVE_LETTER, column::PRODUCT_NAME, column::VOLUME}};
+  static constexpr json::FieldPicker<7> ADDITIONAL_FIELDS_PICKER{
+      std::array{column::DRIVE_LETTER, column::PRODUCT_NAME, column::VOLUME, column::SERIAL_NUMBER,
+                 column::MANUFACTURER, column::PRODUCT_REVISION, column::BUS_TYPE}};
   TimeWindow window_;
   const DeviceEventsFilter *filter_;
   bool validate_all_;

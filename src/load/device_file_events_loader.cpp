@@ -35,8 +35,8 @@ public:
 
 private:
   void on_row(simdjson::dom::object row, LineContext &context) {
-    const auto [time, action, file, folder, device, device_name, upn, process_folder, parent] =
-        PICKER.pick(row);
+    const auto [time, action, file, folder, device, device_name, upn, process_folder, parent, size,
+                sha256] = PICKER.pick(row);
     const std::string_view action_type = string_column(column::ACTION_TYPE, action, context);
     const std::string_view file_name = string_column(column::FILE_NAME, file, context);
     const std::string_view account_upn =
@@ -59,6 +59,9 @@ private:
         keep(string_column(column::INITIATING_PROCESS_FOLDER_PATH, process_folder, context)));
     table_.initiating_process_parent_file_name.push_back(
         keep(string_column(column::INITIATING_PROCESS_PARENT_FILE_NAME, parent, context)));
+    // For --enrich: read as tostring() gives them, without warnings (the rule never reads them).
+    table_.file_size.push_back(keep(dynamic_string(size)));
+    table_.sha256.push_back(keep(dynamic_string(sha256)));
   }
 
   /// The pushed-down filter (everything passes without one).
@@ -73,11 +76,11 @@ private:
            (!filter_->file_list || filter_->file_list->contains(file_name));
   }
 
-  static constexpr json::FieldPicker<9> PICKER{
+  static constexpr json::FieldPicker<11> PICKER{
       std::array{column::TIME_GENERATED, column::ACTION_TYPE, column::FILE_NAME,
                  column::FOLDER_PATH, column::DEVICE_ID, column::DEVICE_NAME,
                  column::INITIATING_PROCESS_ACCOUNT_UPN, column::INITIATING_PROCESS_FOLDER_PATH,
-                 column::INITIATING_PROCESS_PARENT_FILE_NAME},
+                 column::INITIATING_PROCESS_PARENT_FILE_NAME, column::FILE_SIZE, column::SHA256},
       true};
   TimeWindow window_;
   const DeviceFileEventsFilter *filter_;

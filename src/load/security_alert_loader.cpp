@@ -23,7 +23,7 @@ public:
 
 private:
   void on_row(simdjson::dom::object row, LineContext &context) {
-    const auto [time, name, status, entities] = PICKER.pick(row);
+    const auto [time, name, status, entities, alert_id] = PICKER.pick(row);
     const Datetime time_generated = datetime_column(column::TIME_GENERATED, time, context);
     if (!in_window(window_, time_generated)) {
       return;
@@ -36,13 +36,15 @@ private:
     table_.time_generated.push_back(time_generated);
     table_.alert_name.push_back(keep(alert_name));
     table_.status.push_back(keep(alert_status));
+    table_.system_alert_id.push_back(keep(dynamic_string(alert_id)));
     const auto value = dynamic_.resolve(entities);
     table_.entities_json.push_back(
         table_.pool.intern(value ? simdjson::to_string(*value) : std::string("null")));
   }
 
-  static constexpr json::FieldPicker<4> PICKER{
-      std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES},
+  static constexpr json::FieldPicker<5> PICKER{
+      std::array{column::TIME_GENERATED, column::ALERT_NAME, column::STATUS, column::ENTITIES,
+                 column::SYSTEM_ALERT_ID},
       true};
   TimeWindow window_;
   bool rule_alerts_only_;

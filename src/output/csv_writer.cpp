@@ -2,7 +2,8 @@
 // finding; CRLF line ends; every field quoted, `"` doubled. Datetimes as in JSON; the three
 // `_Details` columns and USB_Drive_MatchedFiles as compact JSON text (an object; an array of
 // strings), lossless and what Log Analytics' own CSV export gives for dynamic columns. UTF-8,
-// with a byte-order mark on request (Excel then reads UTF-8).
+// with a byte-order mark on request (Excel then reads UTF-8). With --enrich, an 18th column,
+// Enrichment, holds the enrichment object as compact JSON.
 //
 // Formula injection (OWASP, "CSV Injection"): a field whose first character is `=`, `+`, `-`,
 // `@`, TAB or CR would be read as a formula by a spreadsheet; it gets a `'` in front, inside the
@@ -74,7 +75,7 @@ void append_field(std::string &out, std::string_view text) {
 
 class CsvWriter final : public FindingsWriter {
 public:
-  explicit CsvWriter(bool bom) : bom_(bom) {}
+  CsvWriter(bool bom, bool enrich) : bom_(bom), enrich_(enrich) {}
 
   void write(const FindingTable &findings, const OutputSink &sink) const override {
     PieceBuffer buffer(sink);
@@ -87,6 +88,9 @@ public:
         out.push_back(',');
       }
       append_field(out, COLUMNS[i]);
+    }
+    if (enrich_) {
+      out += ",\"Enrichment\"";
     }
     out += "\r\n";
     std::string cell;
@@ -125,6 +129,14 @@ public:
       field(f.host_name_domain);
       field(f.account_name);
       append_field(out, f.account_upn_suffix);
+      if (enrich_) {
+        cell.clear();
+        if (f.enrichment) {
+          append_enrichment(cell, *f.enrichment);
+        }
+        out.push_back(',');
+        append_field(out, cell);
+      }
       out += "\r\n";
       buffer.flush_if_full();
     }
@@ -133,12 +145,13 @@ public:
 
 private:
   bool bom_;
+  bool enrich_;
 };
 
 } // namespace
 
 std::unique_ptr<FindingsWriter> make_csv_writer(const OutputOptions &options) {
-  return std::make_unique<CsvWriter>(options.csv_bom);
+  return std::make_unique<CsvWriter>(options.csv_bom, options.enrich);
 }
 
 } // namespace usbexfil::output

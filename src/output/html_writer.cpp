@@ -51,6 +51,7 @@ th, td { text-align: left; vertical-align: top; padding: 3px 8px; border-bottom:
 th { color: var(--muted); font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { width: 34%; font-weight: normal; }
+code.hash { word-break: break-all; }
 ul.files { margin: 0; padding-left: 18px; }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; }
 svg.timeline { width: 100%; height: auto; display: block; }
@@ -349,6 +350,38 @@ void bag_usb(std::string &out, const UsbMount &m) {
   out += "</table>\n";
 }
 
+void enrichment_section(std::string &out, const Enrichment &e) {
+  out += "<h3>Enrichment</h3>\n<table class=\"kv enrichment\">\n";
+  kv_string(out, "FindingId", e.finding_id);
+  kv_set(out, "SystemAlertIds", e.system_alert_ids);
+  for (const UsbDrive &d : e.usb_drives) {
+    kv_string(out, "SerialNumber", d.serial_number);
+    kv_string(out, "Manufacturer", d.manufacturer);
+    kv_string(out, "ProductName", d.product_name);
+    kv_string(out, "ProductRevision", d.product_revision);
+    kv_string(out, "BusType", d.bus_type);
+  }
+  out += "</table>\n<h3>Copies of the matched files</h3>\n<table class=\"copies\">\n"
+         "<thead><tr><th>File</th><th>TimeGenerated</th><th>ActionType</th><th>FileSize</th>"
+         "<th>SHA256</th></tr></thead>\n<tbody>\n";
+  for (const MatchedFileCopies &file : e.matched_files) {
+    for (const FileCopyEvent &copy : file.copies) {
+      out += "<tr><td><code>";
+      append_html(out, file.folder_path);
+      out += "</code></td><td><code>";
+      append_html(out, copy.time.is_null() ? std::string() : format_datetime(copy.time));
+      out += "</code></td><td>";
+      append_html(out, copy.action_type);
+      out += "</td><td class=\"n\">";
+      append_html(out, copy.file_size);
+      out += "</td><td><code class=\"hash\">";
+      append_html(out, copy.sha256);
+      out += "</code></td></tr>\n";
+    }
+  }
+  out += "</tbody></table>\n";
+}
+
 void finding_section(std::string &out, const Finding &f, std::size_t n) {
   fmt::format_to(std::back_inserter(out), "<section class=\"finding\" id=\"finding-{}\">\n", n);
   fmt::format_to(std::back_inserter(out),
@@ -394,6 +427,9 @@ void finding_section(std::string &out, const Finding &f, std::size_t n) {
   kv_string(out, "AccountUPNSuffix", f.account_upn_suffix);
   out += "</table>\n";
   bag_usb(out, f.mount);
+  if (f.enrichment) {
+    enrichment_section(out, *f.enrichment);
+  }
   out += "</div>\n<div>\n";
   bag_downloads(out, f.downloads);
   bag_copies(out, f.copies);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace usbexfil {
 namespace {
 
@@ -119,6 +121,67 @@ void append_usb_details(std::string &out, const UsbMount &m) {
   out.push_back('}');
 }
 
+namespace {
+
+/// FileSize as a JSON number when it is one (an integer as tostring() prints it), null when the
+/// row had none, else the text as a string (a CSV export's cell that is not a number).
+void append_file_size(std::string &out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+    return;
+  }
+  const std::string_view digits = text.front() == '-' ? text.substr(1) : text;
+  const bool number =
+      !digits.empty() && digits.size() <= 19 && (digits.size() == 1 || digits.front() != '0') &&
+      std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (number) {
+    out += text;
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+} // namespace
+
+void append_enrichment(std::string &out, const Enrichment &e) {
+  out.push_back('{');
+  ObjectWriter w(out);
+  w.string("FindingId", e.finding_id).set("SystemAlertIds", e.system_alert_ids);
+  w.raw("UsbDrives", "[");
+  for (std::size_t i = 0; i < e.usb_drives.size(); ++i) {
+    const UsbDrive &d = e.usb_drives[i];
+    out += i > 0 ? ",{" : "{";
+    ObjectWriter(out)
+        .string("SerialNumber", d.serial_number)
+        .string("Manufacturer", d.manufacturer)
+        .string("ProductName", d.product_name)
+        .string("ProductRevision", d.product_revision)
+        .string("BusType", d.bus_type);
+    out.push_back('}');
+  }
+  out.push_back(']');
+  w.raw("MatchedFiles", "[");
+  for (std::size_t i = 0; i < e.matched_files.size(); ++i) {
+    const MatchedFileCopies &file = e.matched_files[i];
+    out += i > 0 ? ",{" : "{";
+    ObjectWriter fw(out);
+    fw.string("FolderPath", file.folder_path).raw("Copies", "[");
+    for (std::size_t j = 0; j < file.copies.size(); ++j) {
+      const FileCopyEvent &copy = file.copies[j];
+      out += j > 0 ? ",{" : "{";
+      ObjectWriter cw(out);
+      cw.time("TimeGenerated", copy.time)
+          .string("ActionType", copy.action_type)
+          .raw("FileSize", "");
+      append_file_size(out, copy.file_size);
+      cw.string("SHA256", copy.sha256);
+      out.push_back('}');
+    }
+    out += "]}";
+  }
+  out += "]}";
+}
+
 void append_finding(std::string &out, const Finding &f, DetailsStyle style) {
   thread_local std::string scratch;
   out.push_back('{');
@@ -151,6 +214,10 @@ void append_finding(std::string &out, const Finding &f, DetailsStyle style) {
       .string("HostNameDomain", f.host_name_domain)
       .string("AccountName", f.account_name)
       .string("AccountUPNSuffix", f.account_upn_suffix);
+  if (f.enrichment) {
+    w.raw("Enrichment", "");
+    append_enrichment(out, *f.enrichment);
+  }
   out.push_back('}');
 }
 

@@ -159,10 +159,50 @@ private:
       }
     }
     line(out, "USB mount", usb);
+    if (f.enrichment) {
+      for (const UsbDrive &drive_info : f.enrichment->usb_drives) {
+        std::string drive;
+        for (std::string_view part : {drive_info.manufacturer, drive_info.product_name}) {
+          if (!part.empty()) {
+            drive += drive.empty() ? "" : " ";
+            drive += part;
+          }
+        }
+        if (!drive_info.product_revision.empty()) {
+          drive += fmt::format(" rev {}", drive_info.product_revision);
+        }
+        if (!drive_info.serial_number.empty()) {
+          drive += fmt::format("{}serial {}", drive.empty() ? "" : "  ", drive_info.serial_number);
+        }
+        line(out, "Drive", drive.empty() ? std::string("(no serial number or maker)") : drive);
+      }
+    }
     line(out, "Matched",
          fmt::format("{} on {}", plural(f.matched_files.size(), "file"), m.drive_letter));
-    for (std::string_view file : f.matched_files) {
-      line(out, "", file, MATCHED);
+    for (std::size_t i = 0; i < f.matched_files.size(); ++i) {
+      line(out, "", f.matched_files[i], MATCHED);
+      if (!f.enrichment) {
+        continue;
+      }
+      for (const FileCopyEvent &copy : f.enrichment->matched_files[i].copies) {
+        // The hash on a line of its own: 64 digits fit an 80-column terminal only so.
+        std::string facts = fmt::format("  {} {}", copy.action_type, short_datetime(copy.time));
+        if (!copy.file_size.empty()) {
+          facts += fmt::format(", {} bytes", copy.file_size);
+        }
+        if (!copy.sha256.empty()) {
+          facts += ", SHA256:";
+        }
+        line(out, "", facts);
+        if (!copy.sha256.empty()) {
+          line(out, "", "  " + std::string(copy.sha256));
+        }
+      }
+    }
+    if (f.enrichment) {
+      const std::string alerts = fmt::format("{}", fmt::join(f.enrichment->system_alert_ids, " "));
+      line(out, "Alert id", alerts.empty() ? std::string("(none)") : alerts);
+      line(out, "FindingId", f.enrichment->finding_id);
     }
   }
 

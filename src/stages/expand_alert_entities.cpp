@@ -75,10 +75,9 @@ bool is_rule_alert(std::string_view alert_name, std::string_view status) {
          status != column::STATUS_RESOLVED;
 }
 
-AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts) {
-  AlertEntityTable result;
+void for_each_alert_entity(const SecurityAlertTable &alerts, StringPool &pool,
+                           const std::function<void(std::size_t, const AlertEntity &)> &visit) {
   simdjson::dom::parser parser;
-  std::unordered_set<std::tuple<Datetime, std::string_view, std::string_view>, TupleHash> seen;
   for (std::size_t row = 0; row < alerts.size(); ++row) {
     if (!is_rule_alert(alerts.alert_name[row], alerts.status[row])) {
       continue;
@@ -91,21 +90,28 @@ AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts) {
     std::vector<std::string_view> accounts;
     for (const ExpandedItem &item : mv_expand(entities)) {
       if (has_type(item, column::ENTITY_TYPE_IP)) {
-        ips.push_back(property_text(item, column::ENTITY_ADDRESS, result.pool));
+        ips.push_back(property_text(item, column::ENTITY_ADDRESS, pool));
       }
       if (has_type(item, column::ENTITY_TYPE_ACCOUNT)) {
-        accounts.push_back(property_text(item, column::ENTITY_AAD_USER_ID, result.pool));
+        accounts.push_back(property_text(item, column::ENTITY_AAD_USER_ID, pool));
       }
     }
     for (const std::string_view ip : ips) {
       for (const std::string_view account : accounts) {
-        const Datetime time = alerts.time_generated[row];
-        if (seen.emplace(time, ip, account).second) {
-          result.rows.push_back({time, ip, account});
-        }
+        visit(row, AlertEntity{alerts.time_generated[row], ip, account});
       }
     }
   }
+}
+
+AlertEntityTable expand_alert_entities(const SecurityAlertTable &alerts) {
+  AlertEntityTable result;
+  std::unordered_set<std::tuple<Datetime, std::string_view, std::string_view>, TupleHash> seen;
+  for_each_alert_entity(alerts, result.pool, [&](std::size_t, const AlertEntity &row) {
+    if (seen.emplace(row.alert_time, row.ip_address, row.aad_user_id).second) {
+      result.rows.push_back(row);
+    }
+  });
   return result;
 }
 

@@ -81,7 +81,8 @@ FindingTable filter_drive_letter_prefix(const JoinedTables &joined) {
                     .host_name = host_name(copies.device_name),
                     .host_name_domain = host_name_domain(copies.device_name),
                     .account_name = account_name(downloads.user_id),
-                    .account_upn_suffix = account_upn_suffix(downloads.user_id)};
+                    .account_upn_suffix = account_upn_suffix(downloads.user_id),
+                    .enrichment = std::nullopt};
     findings.push_back(std::move(finding));
   }
   return findings;

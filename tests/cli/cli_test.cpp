@@ -546,7 +546,7 @@ TEST(Cli, LookbackAndOutputDirWriteOneFindingsFileAndOneRunFilePerWindow) {
         "\"rows_read\": 108", "\"count\": 2",
         "\"file\": \"findings-20260310T000000Z_20260311T000000Z.jsonl\"",
         // FindingId as docs/operations.md defines it (checked with an independent FNV-1a).
-        "\"FindingId\": \"76c8eaef630e78b0\"", "\"FindingId\": \"389624571559219c\"",
+        "\"FindingId\": \"784dbed9e2d1ddfa\"", "\"FindingId\": \"51a45eeb9606dbd1\"",
         "\"name\": \"join_usb_mounts\""}) {
     EXPECT_TRUE(contains(record, part)) << part << "\n" << record;
   }

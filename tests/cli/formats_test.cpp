@@ -1,8 +1,9 @@
 // --format and its companions on real runs: every golden case (testdata/cases) and the demo day
 // in every format must give testdata/formats/<case>/expected.<format> byte for byte (and
-// expected.sentinel.jsonl with --sentinel-strings). The cases run from their own folder with
-// their file names as inputs, so that the HTML summary, which lists the inputs, is the same on
-// every machine. USBEXFIL_UPDATE_GOLDEN=1 rewrites the expected files instead (review the diff).
+// expected.sentinel.jsonl with --sentinel-strings, expected.enrich.<format> with --enrich). The
+// cases run from their own folder with their file names as inputs, so that the HTML summary, which
+// lists the inputs, is the same on every machine. USBEXFIL_UPDATE_GOLDEN=1 rewrites the expected
+// files instead (review the diff).
 #include "cli/run_command.hpp"
 
 #include <gtest/gtest.h>
@@ -97,6 +98,10 @@ constexpr Variant VARIANTS[] = {
     {"table", "--format table"},
     {"html", "--format html"},
     {"sentinel.jsonl", "--sentinel-strings"},
+    {"enrich.jsonl", "--enrich"},
+    {"enrich.csv", "--enrich --format csv"},
+    {"enrich.table", "--enrich --format table"},
+    {"enrich.html", "--enrich --format html"},
 };
 
 } // namespace
@@ -104,7 +109,7 @@ constexpr Variant VARIANTS[] = {
 TEST(GoldenFormats, EveryCaseInEveryFormatGivesItsExpectedBytes) {
   const bool update = std::getenv("USBEXFIL_UPDATE_GOLDEN") != nullptr;
   const std::vector<GoldenCase> cases = golden_cases();
-  ASSERT_GE(cases.size(), 19u);
+  ASSERT_GE(cases.size(), 20u);
   std::size_t compared = 0;
   for (const GoldenCase &c : cases) {
     // jsonl, the default, is the case's own expected.jsonl: --format jsonl changes nothing.
@@ -126,6 +131,23 @@ TEST(GoldenFormats, EveryCaseInEveryFormatGivesItsExpectedBytes) {
     }
   }
   EXPECT_EQ(compared, cases.size() * std::size(VARIANTS));
+}
+
+TEST(GoldenFormats, EnrichChangesNoColumnOfTheRule) {
+  // Every case's enriched findings hold its plain findings: --expect compares the 17 columns.
+  for (const GoldenCase &c : golden_cases()) {
+    const CommandResult result = run_in(c, "--enrich --expect expected.jsonl");
+    EXPECT_EQ(result.exit_code, 0) << c.name << ": " << result.err;
+    const std::string plain = read_file((c.dir / "expected.jsonl").string());
+    EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'),
+              std::count(plain.begin(), plain.end(), '\n'))
+        << c.name;
+    for (std::size_t at = 0; at < result.out.size(); at = result.out.find('\n', at) + 1) {
+      const std::string line = result.out.substr(at, result.out.find('\n', at) - at);
+      EXPECT_NE(line.find(",\"Enrichment\":{\"FindingId\":\""), std::string::npos)
+          << c.name << ": " << line;
+    }
+  }
 }
 
 TEST(CliFormats, OutputFileIsWrittenAtomicallyInEveryFormat) {

@@ -72,6 +72,13 @@ for i, (f, section) in enumerate(zip(findings, p.sections)):
     for what, value in [("user", f["UserId"]), ("device", f["DeviceName"])] + \
                        [("matched file", m) for m in f["USB_Drive_MatchedFiles"]]:
         assert terminal_escaped(value) in text, f"{name}: finding {i + 1}: {what} {value!r} not in the DOM"
+    e = f.get("Enrichment")  # --enrich: its id, alerts, drives and every copy's hash are shown
+    if e is not None:
+        values = [("FindingId", e["FindingId"])] + [("alert id", a) for a in e["SystemAlertIds"]] + \
+                 [("serial", d["SerialNumber"]) for d in e["UsbDrives"]] + \
+                 [("SHA256", c["SHA256"]) for m in e["MatchedFiles"] for c in m["Copies"]]
+        for what, value in values:
+            assert terminal_escaped(value) in text, f"{name}: finding {i + 1}: {what} {value!r} not in the DOM"
 # Elements the report itself writes; data that spelled an element would add another kind.
 allowed = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p",
            "section", "dl", "dt", "dd", "code", "br", "table", "thead", "tbody", "tr", "th",
@@ -119,3 +126,13 @@ done
 "$usbexfil" run -q "$work/hostile" -o "$work/hostile.jsonl"
 [ "$(wc -l <"$work/hostile.jsonl")" -eq 2 ] || { echo "hostile demo: expected 2 findings" >&2; exit 1; }
 check "$work/hostile.html" "$work/hostile.jsonl" hostile
+
+# --enrich: the demo day, and the hostile one with markup in a drive's serial number.
+"$usbexfil" run -q "$demo" --enrich --format html -o "$work/enriched.html"
+"$usbexfil" run -q "$demo" --enrich -o "$work/enriched.jsonl"
+check "$work/enriched.html" "$work/enriched.jsonl" "demo --enrich"
+sed -i 's/60A44C4138A2F3B0B9D61E07/<svg onload=alert(3)>/' "$work/hostile/DeviceEvents.jsonl"
+"$usbexfil" run -q "$work/hostile" --enrich --format html -o "$work/hostile.html"
+"$usbexfil" run -q "$work/hostile" --enrich -o "$work/hostile.jsonl"
+grep -q '<svg onload' "$work/hostile.jsonl" || { echo "hostile serial number not in the findings" >&2; exit 1; }
+check "$work/hostile.html" "$work/hostile.jsonl" "hostile --enrich"

@@ -29,6 +29,8 @@ void append_downloads_details(std::string &out, const DownloadSummary &downloads
 void append_copies_details(std::string &out, const FileCopySummary &copies);
 void append_usb_details(std::string &out, const UsbMount &mount);
 
+/// Appends a finding's `--enrich` object (docs/cli.md, "Enrichment") as compact JSON.
+void append_enrichment(std::string &out, const Enrichment &enrichment);
 /// Appends a set as a compact JSON array of strings.
 void append_json_set(std::string &out, const StringSet &values);
 

@@ -39,6 +39,7 @@ struct OutputOptions {
   /// string holding compact JSON) instead of nested objects. CSV always writes them so.
   bool sentinel_strings = false;
   bool csv_bom = false;                ///< csv: start with a UTF-8 byte-order mark (for Excel)
+  bool enrich = false;                 ///< csv: an 18th column, Enrichment (--enrich)
   bool color = false;                  ///< table: ANSI colours (the caller decides: TTY, NO_COLOR)
   std::size_t width = 80;              ///< table: the terminal's width in columns
   const RunSummary *summary = nullptr; ///< html: the run, for the summary (none: no summary)

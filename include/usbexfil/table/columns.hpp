@@ -17,6 +17,7 @@ inline constexpr std::string_view ALERT_NAME = "AlertName";
 inline constexpr std::string_view STATUS = "Status";
 inline constexpr std::string_view ENTITIES = "Entities";
 inline constexpr std::string_view ENTITY_TYPE = "Type";
+inline constexpr std::string_view SYSTEM_ALERT_ID = "SystemAlertId"; // --enrich
 inline constexpr std::string_view ENTITY_ADDRESS = "Address";
 inline constexpr std::string_view ENTITY_AAD_USER_ID = "AadUserId";
 
@@ -37,12 +38,18 @@ inline constexpr std::string_view INITIATING_PROCESS_ACCOUNT_UPN = "InitiatingPr
 inline constexpr std::string_view INITIATING_PROCESS_FOLDER_PATH = "InitiatingProcessFolderPath";
 inline constexpr std::string_view INITIATING_PROCESS_PARENT_FILE_NAME =
     "InitiatingProcessParentFileName";
+inline constexpr std::string_view FILE_SIZE = "FileSize"; // --enrich
+inline constexpr std::string_view SHA256 = "SHA256";      // --enrich
 
 // DeviceEvents.
 inline constexpr std::string_view ADDITIONAL_FIELDS = "AdditionalFields";
 inline constexpr std::string_view DRIVE_LETTER = "DriveLetter";
 inline constexpr std::string_view PRODUCT_NAME = "ProductName";
 inline constexpr std::string_view VOLUME = "Volume";
+inline constexpr std::string_view SERIAL_NUMBER = "SerialNumber";       // --enrich
+inline constexpr std::string_view MANUFACTURER = "Manufacturer";        // --enrich
+inline constexpr std::string_view PRODUCT_REVISION = "ProductRevision"; // --enrich
+inline constexpr std::string_view BUS_TYPE = "BusType";                 // --enrich
 
 // Values the rule compares with.
 inline constexpr std::string_view ALERT_NAME_MASS_DOWNLOAD = "mass download by a single user";

@@ -21,11 +21,14 @@ struct SecurityAlertTable {
   DatetimeColumn time_generated;
   StringColumn alert_name;
   StringColumn status;
-  StringColumn entities_json; ///< `null`, a JSON value, or a JSON string literal (not JSON text)
+  StringColumn entities_json;   ///< `null`, a JSON value, or a JSON string literal (not JSON text)
+  StringColumn system_alert_id; ///< tostring(SystemAlertId): for --enrich only
   StringPool pool;
 
   std::size_t size() const { return time_generated.size(); }
-  auto columns() { return std::tie(time_generated, alert_name, status, entities_json); }
+  auto columns() {
+    return std::tie(time_generated, alert_name, status, entities_json, system_alert_id);
+  }
 };
 
 /// CloudAppEvents, with RawEventData projected to `UserId` and `SourceFileName`.
@@ -48,7 +51,8 @@ struct CloudAppEventsTable {
   }
 };
 
-/// DeviceFileEvents, the columns of the copy summary plus ActionType and FileName.
+/// DeviceFileEvents, the columns of the copy summary plus ActionType and FileName (and, for
+/// --enrich only, FileSize and SHA256).
 struct DeviceFileEventsTable {
   DatetimeColumn time_generated;
   StringColumn action_type;
@@ -59,29 +63,37 @@ struct DeviceFileEventsTable {
   StringColumn initiating_process_account_upn;
   StringColumn initiating_process_folder_path;
   StringColumn initiating_process_parent_file_name;
+  StringColumn file_size; ///< tostring(FileSize)
+  StringColumn sha256;    ///< tostring(SHA256)
   StringPool pool;
 
   std::size_t size() const { return time_generated.size(); }
   auto columns() {
     return std::tie(time_generated, action_type, file_name, folder_path, device_id, device_name,
                     initiating_process_account_upn, initiating_process_folder_path,
-                    initiating_process_parent_file_name);
+                    initiating_process_parent_file_name, file_size, sha256);
   }
 };
 
-/// DeviceEvents, with AdditionalFields projected to DriveLetter, ProductName and Volume.
+/// DeviceEvents, with AdditionalFields projected to DriveLetter, ProductName and Volume (and, for
+/// --enrich only, the drive's SerialNumber, Manufacturer, ProductRevision and BusType).
 struct DeviceEventsTable {
   DatetimeColumn time_generated;
   StringColumn action_type;
   StringColumn device_id;
-  StringColumn drive_letter; ///< tostring(AdditionalFields.DriveLetter)
-  StringColumn product_name; ///< tostring(AdditionalFields.ProductName)
-  StringColumn volume;       ///< tostring(AdditionalFields.Volume)
+  StringColumn drive_letter;     ///< tostring(AdditionalFields.DriveLetter)
+  StringColumn product_name;     ///< tostring(AdditionalFields.ProductName)
+  StringColumn volume;           ///< tostring(AdditionalFields.Volume)
+  StringColumn serial_number;    ///< tostring(AdditionalFields.SerialNumber)
+  StringColumn manufacturer;     ///< tostring(AdditionalFields.Manufacturer)
+  StringColumn product_revision; ///< tostring(AdditionalFields.ProductRevision)
+  StringColumn bus_type;         ///< tostring(AdditionalFields.BusType)
   StringPool pool;
 
   std::size_t size() const { return time_generated.size(); }
   auto columns() {
-    return std::tie(time_generated, action_type, device_id, drive_letter, product_name, volume);
+    return std::tie(time_generated, action_type, device_id, drive_letter, product_name, volume,
+                    serial_number, manufacturer, product_revision, bus_type);
   }
 };
 
