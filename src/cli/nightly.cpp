@@ -263,6 +263,7 @@ std::string run_record_json(const RunRecord &record) {
           .number("bytes", table.bytes)
           .number("rows_read", table.rows_read)
           .number("rows_skipped", table.rows_skipped)
+          .number("lines_passed_over", table.lines_passed_over)
           .number("rows_used", table.rows_kept)
           .number("warnings", table.warnings)
           .time("time_first", table.times.first)

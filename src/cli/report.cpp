@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <sys/resource.h>
 
 namespace usbexfil::cli {
@@ -85,10 +87,21 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, const Tim
                plural(table.files, "file"));
       continue;
     }
-    log.info("{}: {}, {}, {} read, {} skipped, {} used by the rule{}, {}, {:.3f} s", table.table,
+    const std::uint64_t validated =
+        table.rows_read - std::min(table.rows_read, table.lines_passed_over);
+    log.info("{}: {}, {}, {} read{}, {} skipped, {} used by the rule{}, {}, {:.3f} s", table.table,
              plural(table.files, "file"), human_bytes(table.bytes), plural(table.rows_read, "row"),
+             table.lines_passed_over > 0 ? fmt::format(" ({} validated in full)", validated)
+                                         : std::string(),
              table.rows_skipped, table.rows_kept, time_part(table.times, window),
              plural(table.warnings, "warning"), table.seconds);
+  }
+  // Rows the pre-filter passed over were checked only for their shape: say so, once.
+  if (std::any_of(result.tables.begin(), result.tables.end(),
+                  [](const LoadStats &table) { return table.lines_passed_over > 0; })) {
+    log.info("note: {}", "rows not validated in full hold nothing the rule needs and were "
+                         "checked only for their shape ({...} or [...], no NUL byte); "
+                         "--validate-all parses every row");
   }
   // A window that misses the data must not pass for a quiet day.
   for (const LoadStats &table : result.tables) {

@@ -27,7 +27,8 @@ public:
 
   void on_line(std::string_view line, LineContext &context) override {
     const auto admit = [&](const auto &f) { return admits(f[0], f[1], f[2]); };
-    if (filter_ && !validate_all_ && context.place().keyed && !looks_.may_admit(line, admit)) {
+    if (filter_ && !validate_all_ && context.place().keyed && !context.must_parse() &&
+        !looks_.may_admit(line, admit)) {
       return;
     }
     for_each_row(line, context, [&](simdjson::dom::object row) { on_row(row, context); });

@@ -70,6 +70,8 @@ using Buffer = PaddedBuffer;
 struct ChunkResult {
   std::uint64_t lines = 0; ///< physical lines starting in the chunk, blank ones included
   std::uint64_t rows = 0;  ///< records: non-blank lines, containers counted by their rows
+  /// Non-blank lines a cheap look passed over: checked only for the record shape, not parsed.
+  std::uint64_t passed_over = 0;
   std::uint64_t errors = 0;
   std::uint64_t warnings = 0;
   std::uint64_t not_kept = 0;
@@ -110,6 +112,7 @@ public:
     } else {
       split_lines(begin, end, sieved, [](std::string_view) { return true; });
     }
+    std::uint64_t too_long = 0;
     for (const SievedLines::Line &kept : sieved.kept) {
       std::string_view line(begin + kept.begin, kept.end - kept.begin);
       if (line.back() == '\r') { // kept lines are not blank, so not empty
@@ -118,11 +121,14 @@ public:
       context.line_in_chunk_ = kept.index;
       if (line.size() > max_record) {
         context.error(fmt::format("line longer than {} bytes; skipped", max_record));
+        ++too_long;
         continue;
       }
+      context.must_parse_ = kept.suspect;
       worker.on_line(line, context);
     }
     result.lines = sieved.lines;
+    result.passed_over = sieved.lines - sieved.blank - too_long - context.parsed_;
     result.rows = static_cast<std::uint64_t>(std::max<std::int64_t>(
         0, static_cast<std::int64_t>(sieved.lines - sieved.blank) + context.row_adjust_));
     result.errors = context.errors_;
@@ -392,6 +398,7 @@ private:
     };
     f.first_line = base + result.lines;
     stats_.rows_read += result.rows;
+    stats_.lines_passed_over += result.passed_over;
     const std::size_t framing_errors = result.file_errors.size() + result.relative_errors.size();
     f.summary.records_read += result.rows + framing_errors;
     f.summary.errors += result.errors + framing_errors;

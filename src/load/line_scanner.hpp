@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace usbexfil {
@@ -58,6 +59,12 @@ public:
   void routed() { ++routed_; }
   /// The file (or member) the line is from: its index in LoadStats::file_reports.
   std::size_t file() const { return file_; }
+  /// The line lacks the record shape or holds a NUL byte (has_record_shape): a worker must parse
+  /// it in full, never pass it over by a cheap look, so that the damage is reported.
+  bool must_parse() const { return must_parse_; }
+  /// The worker parses the line in full (RecordExpander::rows); lines passed over by the cheap
+  /// looks are counted for the summary from what is left.
+  void parsed() { ++parsed_; }
 
   struct Pending {
     Diagnostic diagnostic; ///< file and line are filled in by the scanner
@@ -68,6 +75,8 @@ private:
   friend class ChunkWork;
   void add(Severity severity, std::string message, std::uint64_t column);
   std::uint64_t line_in_chunk_ = 0;
+  bool must_parse_ = false;
+  std::uint64_t parsed_ = 0;
   const RecordPlace *place_ = nullptr;
   std::size_t file_ = 0;
   std::int64_t row_adjust_ = 0;
@@ -90,20 +99,40 @@ inline bool is_blank_line(std::string_view line) {
   return true;
 }
 
+/// The shape every record line has: its first and last bytes other than spaces, tabs and CRs
+/// are `{` and `}` (an object) or `[` and `]` (an array of rows). `first` and `last` are those
+/// bytes of a line that is not blank. A line without this shape, or holding a NUL byte, cannot
+/// be a record, whatever the rule needs from it: the sieve hands it on to be parsed and reported.
+inline bool has_record_shape(char first, char last) {
+  return (first == '{' && last == '}') || (first == '[' && last == ']');
+}
+
 /// The lines of a range that a sieve could not rule out, and what the range held.
 struct SievedLines {
   struct Line {
     std::size_t begin; ///< offsets in the range; `end` is the newline (or the range's end)
     std::size_t end;
-    std::uint64_t index; ///< the line's number within the range, from 0
+    std::uint64_t index;  ///< the line's number within the range, from 0
+    bool suspect = false; ///< no record shape, or a NUL byte: parse it in full, whatever it holds
   };
   std::uint64_t lines = 0; ///< physical lines in the range
   std::uint64_t blank = 0; ///< of which blank (only spaces, tabs and CRs, or empty)
   std::vector<Line> kept;
 };
 
+/// Where `line`'s first and last bytes other than spaces, tabs and CRs are; `first == npos` for a
+/// blank line.
+inline std::pair<std::size_t, std::size_t> content_bounds(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) {
+    return {first, first};
+  }
+  return {first, line.find_last_not_of(" \t\r")};
+}
+
 /// Splits the whole lines of `[begin, end)` at newlines into `out`: counts them and the blank
-/// ones, and keeps the lines (without newline) that are not blank and `keep(line)` holds for.
+/// ones, and keeps the lines (without newline) that are not blank and that `keep(line)` holds
+/// for or that lack the record shape or hold a NUL byte (marked `suspect`).
 template <class Keep>
 void split_lines(const char *begin, const char *end, SievedLines &out, Keep keep) {
   out.lines = 0;
@@ -113,10 +142,15 @@ void split_lines(const char *begin, const char *end, SievedLines &out, Keep keep
   for (std::size_t start = 0; start < range.size();) {
     const std::size_t newline = std::min(range.find('\n', start), range.size());
     const std::string_view line = range.substr(start, newline - start);
-    if (is_blank_line(line)) {
+    const auto [first, last] = content_bounds(line);
+    if (first == std::string_view::npos) {
       ++out.blank;
-    } else if (keep(line)) {
-      out.kept.push_back({start, newline, out.lines});
+    } else {
+      const bool suspect =
+          !has_record_shape(line[first], line[last]) || line.find('\0') != std::string_view::npos;
+      if (suspect || keep(line)) {
+        out.kept.push_back({start, newline, out.lines, suspect});
+      }
     }
     ++out.lines;
     start = newline + 1;

@@ -41,6 +41,7 @@ public:
   /// that belong to `context.place()`'s table. Malformed records and elements are reported to
   /// `context`.
   template <class OnRow> void rows(std::string_view line, LineContext &context, OnRow &&on_row) {
+    context.parsed();
     simdjson::dom::element record;
     if (!parse(line, context, record)) {
       return;

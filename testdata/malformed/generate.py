@@ -165,3 +165,35 @@ case("invalid-utf8", """
 An alert line with a byte that is not UTF-8 (Latin-1 é): not valid JSON, reported with its line,
 skipped; the finding comes from the other alerts.
 """, all_tables(SecurityAlert=alerts + b'{"AlertName":"R\xe9sum\xe9","TimeGenerated":"2026-03-10T09:00:00Z"}\n'))
+
+# Damage in lines the rule needs nothing from, without --validate-all: the pre-filter passes such
+# lines over unparsed, but it checks each one's shape ({...} or [...], no NUL byte), so a damaged
+# line is parsed and reported all the same.
+copies = table("DeviceFileEvents").splitlines(keepends=True)
+case("nul-block-unneeded", """
+A block of NUL bytes in the copies file (a preallocated file cut by a crash), without
+--validate-all: the pre-filter would pass the block over (it holds nothing the rule needs), but a
+line holding a NUL byte cannot be a record, so it is parsed and reported with `file:line`; the
+finding stays.
+""", all_tables(DeviceFileEvents=b"".join(copies[:2]) + b"\0" * 8192 + b"\n" + b"".join(copies[2:])))
+
+mounts = table("DeviceEvents")
+case("garbage-lines-unneeded", """
+1000 lines of garbage after the mounts, without --validate-all: none holds anything the rule
+needs, but none has the shape of a record, so each is parsed and reported (capped at 20 messages
+and a count of the rest); the finding stays.
+""", all_tables(DeviceEvents=mounts + b"".join(b"garbage %d {not json\n" % i for i in range(1000))))
+
+downloads = table("CloudAppEvents").splitlines(keepends=True)
+case("truncated-line-unneeded", """
+A downloads line cut short in the middle of the file (two copies spliced), without
+--validate-all: the line does not end in `}`, so the pre-filter hands it to the parser, which
+reports it; the lines after it are read and the finding stays.
+""", all_tables(CloudAppEvents=downloads[0] + b'{"TimeGenerated":"2026-03-10T08:00:00Z","ActionType":"FileUpl\n'
+                + b"".join(downloads[1:])))
+
+case("nul-in-unneeded-line", """
+One NUL byte inside a well-shaped line the rule needs nothing from (ActionType DeviceInfo),
+without --validate-all: a NUL byte is never part of a JSON text, so the line is parsed and
+reported; the finding stays.
+""", all_tables(DeviceEvents=mounts + b'{"TimeGenerated":"2026-03-10T10:30:00Z","ActionType":"DeviceInfo","DeviceName":"ws\0-0142"}\n'))

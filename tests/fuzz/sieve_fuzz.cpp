@@ -10,8 +10,9 @@
 // 1. The raw look on its own, for every SIMD kernel this CPU runs: `sieve` over the whole range
 //    keeps every line `scan` does not say `none` to (the scanner relies on this; it may keep
 //    more: with a key test it anchors on the key alone, and `on_line` scans the lines it keeps
-//    again), with the same line and blank counts as splitting at newlines; all kernels agree
-//    exactly.
+//    again), with the same line and blank counts as splitting at newlines, and the same lines
+//    marked suspect (no record shape, or a NUL byte: kept whatever they hold, to be parsed and
+//    reported); all kernels agree exactly.
 // 2. The loader end to end, with the same filter: with the cheap looks (sieve, raw scan,
 //    On-Demand) in chunks of 64-512 bytes, and with --validate-all (every line parsed in full,
 //    then `admits()` and the rest of the row's tests) in the same chunks and in one 2 MiB
@@ -72,7 +73,7 @@ std::string describe_kept(const SievedLines &lines) {
       "lines " + std::to_string(lines.lines) + " blank " + std::to_string(lines.blank) + " kept";
   for (const SievedLines::Line &line : lines.kept) {
     out += " [" + std::to_string(line.begin) + "," + std::to_string(line.end) + ")#" +
-           std::to_string(line.index);
+           std::to_string(line.index) + (line.suspect ? "!" : "");
   }
   return out;
 }
@@ -88,7 +89,8 @@ bool covers(const SievedLines &sieved, const SievedLines &scanned) {
       ++at;
     }
     if (at == sieved.kept.size() || sieved.kept[at].index != line.index ||
-        sieved.kept[at].begin != line.begin || sieved.kept[at].end != line.end) {
+        sieved.kept[at].begin != line.begin || sieved.kept[at].end != line.end ||
+        sieved.kept[at].suspect != line.suspect) {
       return false;
     }
   }
@@ -101,7 +103,7 @@ bool same(const SievedLines &a, const SievedLines &b) {
   }
   for (std::size_t i = 0; i < a.kept.size(); ++i) {
     if (a.kept[i].begin != b.kept[i].begin || a.kept[i].end != b.kept[i].end ||
-        a.kept[i].index != b.kept[i].index) {
+        a.kept[i].index != b.kept[i].index || a.kept[i].suspect != b.kept[i].suspect) {
       return false;
     }
   }

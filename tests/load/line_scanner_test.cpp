@@ -20,25 +20,30 @@ using usbexfil::testing::TempDir;
 
 namespace {
 
-// Records every line; reports lines starting with "bad" as malformed, "warn" as a warning.
-// With `sieve`, the scanner hands it only the lines the sieve keeps.
+// Records every line (and counts it as parsed in full); reports lines starting with "bad" as
+// malformed, "warn" as a warning (after a `{`, if any). With `sieve`, the scanner hands it only
+// the lines the sieve keeps; those it must parse whatever they hold are counted.
 class RecordingWorker final : public LineWorker {
 public:
   explicit RecordingWorker(const RawPrefilter *sieve = nullptr) : sieve_(sieve) {}
   const RawPrefilter *sieve() const override { return sieve_; }
   void on_line(std::string_view line, LineContext &context) override {
+    context.parsed();
     {
       std::lock_guard lock(mutex);
       lines.emplace_back(line);
+      must_parse += context.must_parse() ? 1 : 0;
     }
-    if (line.starts_with("bad")) {
+    const std::string_view text = line.substr(line.starts_with('{') ? 1 : 0);
+    if (text.starts_with("bad")) {
       context.error("bad line", 2);
-    } else if (line.starts_with("warn")) {
+    } else if (text.starts_with("warn")) {
       context.warning("odd value");
     }
   }
   std::mutex mutex;
   std::vector<std::string> lines;
+  std::size_t must_parse = 0;
 
 private:
   const RawPrefilter *sieve_;
@@ -47,6 +52,7 @@ private:
 struct ScanRun {
   LoadStats stats;
   std::vector<std::string> lines; // sorted
+  std::size_t must_parse = 0;     // lines handed over marked LineContext::must_parse
 };
 
 ScanRun scan(const std::vector<std::string> &files, unsigned threads, std::size_t chunk_size,
@@ -65,6 +71,7 @@ ScanRun scan(const std::vector<std::string> &files, unsigned threads, std::size_
   run.stats = scan_lines(files, options, pointers);
   for (auto &worker : workers) {
     run.lines.insert(run.lines.end(), worker->lines.begin(), worker->lines.end());
+    run.must_parse += worker->must_parse;
   }
   std::sort(run.lines.begin(), run.lines.end());
   return run;
@@ -123,27 +130,37 @@ TEST(ScanLines, SieveHandsOverOnlyItsLinesButCountsAndNumbersThemAll) {
   TempDir dir;
   std::string content = "\xEF\xBB\xBF";
   for (int i = 1; i <= 500; ++i) {
-    content += i % 97 == 0 ? "bad line " : i % 50 == 0 ? "warn " : "line ";
+    // Every 111th line is damage (not `{...}`): handed over although it holds no needle.
+    content += i % 111 == 0  ? "garbage "
+               : i % 97 == 0 ? "{bad line "
+               : i % 50 == 0 ? "{warn "
+                             : "{line ";
     content += std::string(static_cast<std::size_t>(i % 13) * 7, 'x') + std::to_string(i);
+    content += i % 111 == 0 ? "" : "}";
     content += i % 7 == 0 ? "\r\n" : "\n";
     if (i % 31 == 0) {
       content += i % 2 == 0 ? "\n" : " \t\r\n"; // blank lines still count for line numbers
     }
   }
-  content += "warn, no newline at the end";
+  content += "{warn, no newline at the end}";
   const auto file = dir.write("a.jsonl", content);
   const RawPrefilter bad_or_warn({"bad", "warn"});
   const ScanRun everything = scan({file}, 1, 1 << 20);
   ASSERT_EQ(everything.stats.rows_read, 501u);
+  EXPECT_EQ(everything.stats.lines_passed_over, 0u);
   std::vector<std::string> expected;
-  std::copy_if(
-      everything.lines.begin(), everything.lines.end(), std::back_inserter(expected),
-      [](const std::string &line) { return line.starts_with("bad") || line.starts_with("warn"); });
-  ASSERT_EQ(expected.size(), 16u); // 5 bad, 10 warn, the last line
+  std::copy_if(everything.lines.begin(), everything.lines.end(), std::back_inserter(expected),
+               [](const std::string &line) {
+                 return line.starts_with("{bad") || line.starts_with("{warn") ||
+                        line.starts_with("garbage");
+               });
+  ASSERT_EQ(expected.size(), 20u); // 5 bad, 10 warn, the last line, 4 garbage
   for (const std::size_t chunk : {64, 100, 1000, 1 << 20}) {
     for (const unsigned threads : {1u, 2u}) {
       const ScanRun run = scan({file}, threads, chunk, false, &bad_or_warn);
       EXPECT_EQ(run.lines, expected) << chunk << " " << threads;
+      EXPECT_EQ(run.must_parse, 4u) << chunk << " " << threads;
+      EXPECT_EQ(run.stats.lines_passed_over, 481u) << chunk << " " << threads;
       EXPECT_EQ(run.stats.rows_read, 501u) << chunk << " " << threads;
       EXPECT_EQ(run.stats.rows_skipped, 5u);
       EXPECT_EQ(run.stats.warnings, 11u);

@@ -12,6 +12,7 @@
 #include <random>
 
 using namespace usbexfil;
+using namespace std::string_literals;
 
 namespace {
 
@@ -192,16 +193,29 @@ struct Expected {
   std::vector<SievedLines::Line> kept;
 };
 
-// `keeps(line)`: whether the sieve must keep a line.
+// Whether a line that is not blank cannot be a record: its first and last bytes other than
+// spaces, tabs and CRs are not `{` and `}` (nor `[` and `]`), or it holds a NUL byte.
+bool suspect(const std::string &line) {
+  const std::size_t first = line.find_first_not_of(" \t\r");
+  const std::size_t last = line.find_last_not_of(" \t\r");
+  const bool object = line[first] == '{' && line[last] == '}';
+  const bool array = line[first] == '[' && line[last] == ']';
+  return !(object || array) || line.find('\0') != std::string::npos;
+}
+
+// `keeps(line)`: whether the sieve must keep a line with the record shape; it keeps every line
+// without it too, marked suspect.
 template <class Keeps> Expected split(const std::string &range, Keeps keeps) {
   Expected expected;
   for (std::size_t start = 0; start < range.size();) {
     const std::size_t newline = std::min(range.find('\n', start), range.size());
     const std::string line = range.substr(start, newline - start);
-    if (keeps(line)) {
-      expected.kept.push_back({start, newline, expected.lines});
-    } else if (line.find_first_not_of(" \t\r") == std::string::npos) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
       ++expected.blank;
+    } else if (suspect(line)) {
+      expected.kept.push_back({start, newline, expected.lines, true});
+    } else if (keeps(line)) {
+      expected.kept.push_back({start, newline, expected.lines, false});
     }
     ++expected.lines;
     start = newline + 1;
@@ -221,12 +235,14 @@ void expect_sieve(const RawPrefilter &filter, const std::string &range, const Ex
     EXPECT_EQ(out.kept[i].begin, expected.kept[i].begin);
     EXPECT_EQ(out.kept[i].end, expected.kept[i].end);
     EXPECT_EQ(out.kept[i].index, expected.kept[i].index);
+    EXPECT_EQ(out.kept[i].suspect, expected.kept[i].suspect) << range;
   }
 }
 
-// Random ranges of lines built from pieces that matter to the sieve, so that marks, newlines
-// and 64-byte block boundaries fall at every offset against each other. Every line that is not
-// blank starts with `{"`.
+// Random ranges of lines built from pieces that matter to the sieve, so that marks, newlines,
+// NUL bytes and 64-byte block boundaries fall at every offset against each other. Most lines
+// that are not blank start with `{"` and end with `}` (then blanks): the record shape; the others
+// are damaged.
 std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
   static const std::vector<std::string> pieces = {
       "x",
@@ -250,15 +266,28 @@ std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
       "\"InitiatingProcessCommandLine\"",
       "InitiatingProcessAccountUpn",
       std::string(40, 'z'),
-      std::string(63, '.')};
+      std::string(63, '.'),
+      "}",
+      " ",
+      std::string(1, '\0'),
+      std::string(70, '\0')};
+  // Every start holds `{"` (a needle the key test below relies on).
+  static const std::vector<std::string> starts = {"{\"",  "{\"",  "{\"",   "{\"",   " \t{\"",
+                                                  "[{\"", "x{\"", "\"{\"", "\0{\""s};
+  static const std::vector<std::string> closes = {"}", "}", "}", "} \t", "}\r", "", "]", "\0}"s};
   static const std::vector<std::string> ends = {"\n", "\r\n", "\n\n", "\n \t\r\n"};
   std::string range;
   const std::size_t lines = random() % 8;
   for (std::size_t line = 0; line < lines; ++line) {
-    range += "{\"";
+    range += starts[random() % starts.size()];
     for (std::size_t count = random() % max_pieces; count > 0; --count) {
-      range += pieces[random() % pieces.size()];
+      // NUL bytes rarely, as in real damage, so that most lines are whole records.
+      const std::string &piece = pieces[random() % pieces.size()];
+      if (piece.front() != '\0' || random() % 4 == 0) {
+        range += piece;
+      }
     }
+    range += closes[random() % closes.size()];
     if (line + 1 < lines || random() % 2 == 0) {
       range += ends[random() % ends.size()];
     }
@@ -303,8 +332,22 @@ TEST(RawPrefilterSieve, WithAKeyKeepsExactlyTheLinesWhereTheKeyMayHoldAValue) {
 
 TEST(RawPrefilterSieve, EmptyRangeAndLastLineWithoutNewline) {
   expect_sieve(CREATED_OR_RENAMED, "", Expected{});
-  expect_sieve(CREATED_OR_RENAMED, "a\nFileCreated", Expected{2, 0, {{2, 13, 1}}});
-  expect_sieve(CREATED_OR_RENAMED, "\n \r\nFileRenamed\n", Expected{3, 2, {{4, 15, 2}}});
+  expect_sieve(CREATED_OR_RENAMED, "{a}\n{FileCreated}", Expected{2, 0, {{4, 17, 1, false}}});
+  expect_sieve(CREATED_OR_RENAMED, "\n \r\n{FileRenamed}\n", Expected{3, 2, {{4, 17, 2, false}}});
+}
+
+TEST(RawPrefilterSieve, KeepsEveryLineThatCannotBeARecordMarkedSuspect) {
+  // Lines the rule needs nothing from: kept only when damaged, whatever the needles.
+  const std::string nul_block = "{\"a\":1}\n" + std::string(200, '\0') + "\n{\"b\":2}\n";
+  expect_sieve(CREATED_OR_RENAMED, nul_block, Expected{3, 0, {{8, 208, 1, true}}});
+  expect_sieve(CREATED_OR_RENAMED, "{\"a\":\"x\0y\"}\n"s, Expected{1, 0, {{0, 11, 0, true}}});
+  expect_sieve(CREATED_OR_RENAMED, "garbage 1 {not json\n{\"a\":1}\n{\"cut\":\"he",
+               Expected{3, 0, {{0, 19, 0, true}, {28, 38, 2, true}}});
+  // Blanks around the shape are allowed; a line that is an array has the shape too.
+  expect_sieve(CREATED_OR_RENAMED, " \t{\"a\":1} \r\n[{\"b\":2}]\n", Expected{2, 0, {}});
+  // A damaged line that holds a needle is kept once, suspect.
+  expect_sieve(CREATED_OR_RENAMED, "{\"ActionType\":\"FileCreated\"\n",
+               Expected{1, 0, {{0, 27, 0, true}}});
 }
 
 TEST(RawPrefilterKey, NoKeyTestWhenTheEmptyValueIsAdmitted) {
@@ -398,6 +441,7 @@ TEST_P(PrefilterKernels, AgreeWithTheBaselineKernel) {
         EXPECT_EQ(tested.kept[i].begin, baseline.kept[i].begin) << range;
         EXPECT_EQ(tested.kept[i].end, baseline.kept[i].end) << range;
         EXPECT_EQ(tested.kept[i].index, baseline.kept[i].index) << range;
+        EXPECT_EQ(tested.kept[i].suspect, baseline.kept[i].suspect) << range;
       }
       for (std::size_t start = 0; start < range.size();) {
         const std::size_t newline = std::min(range.find('\n', start), range.size());

@@ -103,10 +103,13 @@ struct LoadStats {
   std::uint64_t rows_read = 0;    ///< records: non-blank lines, the rows of containers
   std::uint64_t rows_skipped = 0; ///< data errors: malformed records, damaged files
   std::uint64_t rows_kept = 0;    ///< rows materialized into the table
-  std::uint64_t warnings = 0;     ///< values of an unexpected type (rows kept)
-  TimeTally times;                ///< what the window test saw
-  unsigned threads = 1;           ///< threads the scan ran on
-  unsigned threads_wanted = 1;    ///< threads it would have run on (more when the system refused)
+  /// Non-blank lines that the pre-filter passed over as holding nothing the rule needs: checked
+  /// only for the record shape (`{...}` or `[...]`, no NUL byte), not parsed. 0 with validate_all.
+  std::uint64_t lines_passed_over = 0;
+  std::uint64_t warnings = 0;  ///< values of an unexpected type (rows kept)
+  TimeTally times;             ///< what the window test saw
+  unsigned threads = 1;        ///< threads the scan ran on
+  unsigned threads_wanted = 1; ///< threads it would have run on (more when the system refused)
   double seconds = 0;
   std::vector<FileDiagnostics> diagnostics; ///< per file, capped
   /// Warnings about files as a whole (no table, records naming no table), one line each.

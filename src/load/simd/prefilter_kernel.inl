@@ -177,11 +177,13 @@ struct Anchor {
   unsigned shift; ///< span - 1, below 32
 };
 
-/// Bit i: byte i of a 64-byte block is '\n', '\\', 'u', and each anchor's first and last byte.
+/// Bit i: byte i of a 64-byte block is '\n', '\\', 'u', NUL, and each anchor's first and last
+/// byte.
 template <std::size_t N> struct SieveMasks {
   std::uint64_t newline;
   std::uint64_t backslash;
   std::uint64_t u;
+  std::uint64_t nul;
   std::array<std::uint64_t, N> first;
   std::array<std::uint64_t, N> last;
 
@@ -190,6 +192,7 @@ template <std::size_t N> struct SieveMasks {
     newline = bytes.eq('\n');
     backslash = bytes.eq('\\');
     u = bytes.eq('u');
+    nul = bytes.eq('\0');
     for (std::size_t i = 0; i < N; ++i) {
       first[i] = bytes.eq(anchors[i].first);
       last[i] = bytes.eq(anchors[i].last);
@@ -211,15 +214,32 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
   const std::size_t size = range.size();
   std::size_t line_start = 0;
   bool kept = false;
+  bool nul = false;
+  // Every line's shape is checked (its first and last bytes other than blanks, usually the
+  // bytes next to its newlines): a line that cannot be a record is kept, marked suspect, so that
+  // damage is reported even where the rule needs nothing from the line.
   const auto finish_line = [&](std::size_t line_end) {
-    if (kept) {
-      out.kept.push_back({line_start, line_end, out.lines});
-    } else if (is_blank_line(range.substr(line_start, line_end - line_start))) {
-      ++out.blank; // stops at the first byte of an ordinary line
+    std::size_t first = line_start;
+    while (first < line_end &&
+           (range[first] == ' ' || range[first] == '\t' || range[first] == '\r')) {
+      ++first;
+    }
+    if (first == line_end) {
+      ++out.blank;
+    } else {
+      std::size_t last = line_end - 1;
+      while (range[last] == ' ' || range[last] == '\t' || range[last] == '\r') {
+        --last;
+      }
+      const bool suspect = nul || !has_record_shape(range[first], range[last]);
+      if (kept || suspect) {
+        out.kept.push_back({line_start, line_end, out.lines, suspect});
+      }
     }
     ++out.lines;
     line_start = line_end + 1;
     kept = false;
+    nul = false;
   };
   // The inner loop runs over blocks without newlines or marks and calls nothing, so the masks
   // stay in registers; a block with events is handled outside it and the masks are recomputed.
@@ -227,9 +247,11 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
     SieveMasks<N> current(begin + block, anchors);
     std::uint64_t newlines = 0;
     std::uint64_t marks = 0;
+    std::uint64_t nuls = 0;
     for (;;) {
       const SieveMasks<N> next(begin + block + 64, anchors);
       newlines = current.newline;
+      nuls = current.nul;
       marks = current.backslash & ((current.u >> 1) | (next.u << 63));
       for (std::size_t i = 0; i < N; ++i) {
         const unsigned shift = anchors[i].shift;
@@ -238,7 +260,7 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
                        : (current.last[i] >> shift) | (next.last[i] << (64 - shift));
         marks |= current.first[i] & last;
       }
-      if ((newlines | marks) != 0 || size - block <= 64) {
+      if ((newlines | marks | nuls) != 0 || size - block <= 64) {
         break;
       }
       current = next;
@@ -248,13 +270,17 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
       const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
       newlines &= inside;
       marks &= inside;
+      nuls &= inside;
     }
-    // Newlines and marks in position order: a mark belongs to the line the last newline opened.
-    for (std::uint64_t events = newlines | marks; events != 0; events &= events - 1) {
+    // Newlines, NULs and marks in position order: each belongs to the line the last newline
+    // opened.
+    for (std::uint64_t events = newlines | marks | nuls; events != 0; events &= events - 1) {
       const auto bit = static_cast<unsigned>(__builtin_ctzll(events));
       const std::size_t pos = block + bit;
       if ((newlines >> bit) & 1) {
         finish_line(pos);
+      } else if ((nuls >> bit) & 1) {
+        nul = true;
       } else if (!kept) {
         kept = verify(range, pos);
       }
