@@ -32,6 +32,7 @@ struct UsbDrive {
   std::string_view product_name;
   std::string_view product_revision;
   std::string_view bus_type;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of a defaulted <=> itself
   friend auto operator<=>(const UsbDrive &, const UsbDrive &) = default;
 };
 
