@@ -100,7 +100,7 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, const Tim
   if (std::any_of(result.tables.begin(), result.tables.end(),
                   [](const LoadStats &table) { return table.lines_passed_over > 0; })) {
     log.info("note: {}", "rows not validated in full hold nothing the rule needs and were "
-                         "checked only for their shape ({...} or [...], no NUL byte); "
+                         "checked only for their shape ({...} or [...], no NUL or other control byte below tab); "
                          "--validate-all parses every row");
   }
   // A window that misses the data must not pass for a quiet day.

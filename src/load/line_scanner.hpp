@@ -59,8 +59,8 @@ public:
   void routed() { ++routed_; }
   /// The file (or member) the line is from: its index in LoadStats::file_reports.
   std::size_t file() const { return file_; }
-  /// The line lacks the record shape or holds a NUL byte (has_record_shape): a worker must parse
-  /// it in full, never pass it over by a cheap look, so that the damage is reported.
+  /// The line lacks the record shape or holds a control byte (has_record_shape): a worker must
+  /// parse it in full, never pass it over by a cheap look, so that the damage is reported.
   bool must_parse() const { return must_parse_; }
   /// The worker parses the line in full (RecordExpander::rows); lines passed over by the cheap
   /// looks are counted for the summary from what is left.
@@ -101,10 +101,18 @@ inline bool is_blank_line(std::string_view line) {
 
 /// The shape every record line has: its first and last bytes other than spaces, tabs and CRs
 /// are `{` and `}` (an object) or `[` and `]` (an array of rows). `first` and `last` are those
-/// bytes of a line that is not blank. A line without this shape, or holding a NUL byte, cannot
-/// be a record, whatever the rule needs from it: the sieve hands it on to be parsed and reported.
+/// bytes of a line that is not blank. A line without this shape, or holding a control byte below
+/// tab (has_control_byte), cannot be a record, whatever the rule needs from it: the sieve hands it
+/// on to be parsed and reported.
 inline bool has_record_shape(char first, char last) {
   return (first == '{' && last == '}') || (first == '[' && last == ']');
+}
+
+/// Whether `line` holds a byte from NUL to backspace (0x00-0x08): JSON allows none of them raw,
+/// and the sieve finds them with its newline test (one unsigned compare with '\n').
+inline bool has_control_byte(std::string_view line) {
+  return std::any_of(line.begin(), line.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < '\t'; });
 }
 
 /// The lines of a range that a sieve could not rule out, and what the range held.
@@ -113,7 +121,7 @@ struct SievedLines {
     std::size_t begin; ///< offsets in the range; `end` is the newline (or the range's end)
     std::size_t end;
     std::uint64_t index;  ///< the line's number within the range, from 0
-    bool suspect = false; ///< no record shape, or a NUL byte: parse it in full, whatever it holds
+    bool suspect = false; ///< no record shape, or a control byte: always parsed in full
   };
   std::uint64_t lines = 0; ///< physical lines in the range
   std::uint64_t blank = 0; ///< of which blank (only spaces, tabs and CRs, or empty)
@@ -132,7 +140,7 @@ inline std::pair<std::size_t, std::size_t> content_bounds(std::string_view line)
 
 /// Splits the whole lines of `[begin, end)` at newlines into `out`: counts them and the blank
 /// ones, and keeps the lines (without newline) that are not blank and that `keep(line)` holds
-/// for or that lack the record shape or hold a NUL byte (marked `suspect`).
+/// for or that lack the record shape or hold a control byte (marked `suspect`).
 template <class Keep>
 void split_lines(const char *begin, const char *end, SievedLines &out, Keep keep) {
   out.lines = 0;
@@ -146,8 +154,7 @@ void split_lines(const char *begin, const char *end, SievedLines &out, Keep keep
     if (first == std::string_view::npos) {
       ++out.blank;
     } else {
-      const bool suspect =
-          !has_record_shape(line[first], line[last]) || line.find('\0') != std::string_view::npos;
+      const bool suspect = !has_record_shape(line[first], line[last]) || has_control_byte(line);
       if (suspect || keep(line)) {
         out.kept.push_back({start, newline, out.lines, suspect});
       }

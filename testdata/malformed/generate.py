@@ -167,7 +167,7 @@ skipped; the finding comes from the other alerts.
 """, all_tables(SecurityAlert=alerts + b'{"AlertName":"R\xe9sum\xe9","TimeGenerated":"2026-03-10T09:00:00Z"}\n'))
 
 # Damage in lines the rule needs nothing from, without --validate-all: the pre-filter passes such
-# lines over unparsed, but it checks each one's shape ({...} or [...], no NUL byte), so a damaged
+# lines over unparsed, but it checks each one's shape ({...} or [...], no NUL or other control byte below tab), so a damaged
 # line is parsed and reported all the same.
 copies = table("DeviceFileEvents").splitlines(keepends=True)
 case("nul-block-unneeded", """

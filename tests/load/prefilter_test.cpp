@@ -194,13 +194,16 @@ struct Expected {
 };
 
 // Whether a line that is not blank cannot be a record: its first and last bytes other than
-// spaces, tabs and CRs are not `{` and `}` (nor `[` and `]`), or it holds a NUL byte.
+// spaces, tabs and CRs are not `{` and `}` (nor `[` and `]`), or it holds a byte from NUL to
+// backspace (0x00-0x08).
 bool suspect(const std::string &line) {
   const std::size_t first = line.find_first_not_of(" \t\r");
   const std::size_t last = line.find_last_not_of(" \t\r");
   const bool object = line[first] == '{' && line[last] == '}';
   const bool array = line[first] == '[' && line[last] == ']';
-  return !(object || array) || line.find('\0') != std::string::npos;
+  return !(object || array) || std::any_of(line.begin(), line.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 8;
+  });
 }
 
 // `keeps(line)`: whether the sieve must keep a line with the record shape; it keeps every line
@@ -269,8 +272,12 @@ std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
       std::string(63, '.'),
       "}",
       " ",
+      "\t",
+      "\x0b",
       std::string(1, '\0'),
-      std::string(70, '\0')};
+      std::string(70, '\0'),
+      "\x01",
+      "\x08"};
   // Every start holds `{"` (a needle the key test below relies on).
   static const std::vector<std::string> starts = {"{\"",  "{\"",  "{\"",   "{\"",   " \t{\"",
                                                   "[{\"", "x{\"", "\"{\"", "\0{\""s};
@@ -283,7 +290,7 @@ std::string random_range(std::mt19937 &random, std::size_t max_pieces = 12) {
     for (std::size_t count = random() % max_pieces; count > 0; --count) {
       // NUL bytes rarely, as in real damage, so that most lines are whole records.
       const std::string &piece = pieces[random() % pieces.size()];
-      if (piece.front() != '\0' || random() % 4 == 0) {
+      if (static_cast<unsigned char>(piece.front()) > 8 || random() % 4 == 0) {
         range += piece;
       }
     }
@@ -341,6 +348,11 @@ TEST(RawPrefilterSieve, KeepsEveryLineThatCannotBeARecordMarkedSuspect) {
   const std::string nul_block = "{\"a\":1}\n" + std::string(200, '\0') + "\n{\"b\":2}\n";
   expect_sieve(CREATED_OR_RENAMED, nul_block, Expected{3, 0, {{8, 208, 1, true}}});
   expect_sieve(CREATED_OR_RENAMED, "{\"a\":\"x\0y\"}\n"s, Expected{1, 0, {{0, 11, 0, true}}});
+  // Any raw byte from NUL to backspace; a tab (whitespace between tokens) or a vertical tab is
+  // left to the parser.
+  expect_sieve(CREATED_OR_RENAMED, "{\"a\":\"x\x01y\"}\n{\"b\":\"\x08\"}\n",
+               Expected{2, 0, {{0, 11, 0, true}, {12, 21, 1, true}}});
+  expect_sieve(CREATED_OR_RENAMED, "{\"a\":\t1}\n{\"b\":\"\x0b\"}\n", Expected{2, 0, {}});
   expect_sieve(CREATED_OR_RENAMED, "garbage 1 {not json\n{\"a\":1}\n{\"cut\":\"he",
                Expected{3, 0, {{0, 19, 0, true}, {28, 38, 2, true}}});
   // Blanks around the shape are allowed; a line that is an array has the shape too.

@@ -7,12 +7,14 @@ namespace usbexfil::prefilter_detail {
 namespace USBEXFIL_KERNEL {
 namespace {
 
-// 64 bytes loaded once and compared with several bytes: bit i of eq(c) says byte i is c.
+// 64 bytes loaded once and compared with several bytes: bit i of eq(c) says byte i is c, bit i
+// of le(c) that byte i is c or below (unsigned).
 #if defined(USBEXFIL_BLOCK_AVX512)
 class Block64 {
 public:
   explicit Block64(const char *p) : bytes_(_mm512_loadu_si512(p)) {}
   std::uint64_t eq(char c) const { return _mm512_cmpeq_epi8_mask(bytes_, _mm512_set1_epi8(c)); }
+  std::uint64_t le(char c) const { return _mm512_cmple_epu8_mask(bytes_, _mm512_set1_epi8(c)); }
 
 private:
   __m512i bytes_;
@@ -29,6 +31,14 @@ public:
         static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(low_, wanted)));
     const auto high =
         static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(high_, wanted)));
+    return low | (std::uint64_t{high} << 32);
+  }
+  std::uint64_t le(char c) const {
+    const __m256i bound = _mm256_set1_epi8(c);
+    const auto low = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(low_, bound), low_)));
+    const auto high = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(high_, bound), high_)));
     return low | (std::uint64_t{high} << 32);
   }
 
@@ -54,6 +64,16 @@ public:
     }
     return mask;
   }
+  std::uint64_t le(char c) const {
+    const __m128i bound = _mm_set1_epi8(c);
+    std::uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      const auto part = static_cast<std::uint32_t>(
+          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(parts_[i], bound), parts_[i])));
+      mask |= std::uint64_t{part} << (16 * i);
+    }
+    return mask;
+  }
 
 private:
   __m128i parts_[4];
@@ -66,6 +86,14 @@ public:
     std::uint64_t mask = 0;
     for (int i = 0; i < 64; ++i) {
       mask |= std::uint64_t{bytes_[i] == c} << i;
+    }
+    return mask;
+  }
+  std::uint64_t le(char c) const {
+    std::uint64_t mask = 0;
+    for (int i = 0; i < 64; ++i) {
+      mask |= std::uint64_t{static_cast<unsigned char>(bytes_[i]) <= static_cast<unsigned char>(c)}
+              << i;
     }
     return mask;
   }
@@ -177,22 +205,21 @@ struct Anchor {
   unsigned shift; ///< span - 1, below 32
 };
 
-/// Bit i: byte i of a 64-byte block is '\n', '\\', 'u', NUL, and each anchor's first and last
+/// Bit i: byte i of a 64-byte block is '\n' or below (a newline, a tab or a control byte that no
+/// record holds: one unsigned compare finds both), '\\', 'u', and each anchor's first and last
 /// byte.
 template <std::size_t N> struct SieveMasks {
-  std::uint64_t newline;
+  std::uint64_t low;
   std::uint64_t backslash;
   std::uint64_t u;
-  std::uint64_t nul;
   std::array<std::uint64_t, N> first;
   std::array<std::uint64_t, N> last;
 
   SieveMasks(const char *p, const std::array<Anchor, N> &anchors) {
     const Block64 bytes(p);
-    newline = bytes.eq('\n');
+    low = bytes.le('\n');
     backslash = bytes.eq('\\');
     u = bytes.eq('u');
-    nul = bytes.eq('\0');
     for (std::size_t i = 0; i < N; ++i) {
       first[i] = bytes.eq(anchors[i].first);
       last[i] = bytes.eq(anchors[i].last);
@@ -214,7 +241,7 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
   const std::size_t size = range.size();
   std::size_t line_start = 0;
   bool kept = false;
-  bool nul = false;
+  bool control = false; // the line holds a byte below '\t'
   // Every line's shape is checked (its first and last bytes other than blanks, usually the
   // bytes next to its newlines): a line that cannot be a record is kept, marked suspect, so that
   // damage is reported even where the rule needs nothing from the line.
@@ -231,7 +258,7 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
       while (range[last] == ' ' || range[last] == '\t' || range[last] == '\r') {
         --last;
       }
-      const bool suspect = nul || !has_record_shape(range[first], range[last]);
+      const bool suspect = control || !has_record_shape(range[first], range[last]);
       if (kept || suspect) {
         out.kept.push_back({line_start, line_end, out.lines, suspect});
       }
@@ -239,19 +266,17 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
     ++out.lines;
     line_start = line_end + 1;
     kept = false;
-    nul = false;
+    control = false;
   };
   // The inner loop runs over blocks without newlines or marks and calls nothing, so the masks
   // stay in registers; a block with events is handled outside it and the masks are recomputed.
   for (std::size_t block = 0; block < size; block += 64) {
     SieveMasks<N> current(begin + block, anchors);
-    std::uint64_t newlines = 0;
+    std::uint64_t lows = 0;
     std::uint64_t marks = 0;
-    std::uint64_t nuls = 0;
     for (;;) {
       const SieveMasks<N> next(begin + block + 64, anchors);
-      newlines = current.newline;
-      nuls = current.nul;
+      lows = current.low;
       marks = current.backslash & ((current.u >> 1) | (next.u << 63));
       for (std::size_t i = 0; i < N; ++i) {
         const unsigned shift = anchors[i].shift;
@@ -260,7 +285,7 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
                        : (current.last[i] >> shift) | (next.last[i] << (64 - shift));
         marks |= current.first[i] & last;
       }
-      if ((newlines | marks | nuls) != 0 || size - block <= 64) {
+      if ((lows | marks) != 0 || size - block <= 64) {
         break;
       }
       current = next;
@@ -268,19 +293,20 @@ void sieve_lines(const std::array<Anchor, N> &anchors, const char *begin, const 
     }
     if (size - block < 64) {
       const std::uint64_t inside = (std::uint64_t{1} << (size - block)) - 1;
-      newlines &= inside;
+      lows &= inside;
       marks &= inside;
-      nuls &= inside;
     }
-    // Newlines, NULs and marks in position order: each belongs to the line the last newline
-    // opened.
-    for (std::uint64_t events = newlines | marks | nuls; events != 0; events &= events - 1) {
+    // Newlines, control bytes and marks in position order: each belongs to the line the last
+    // newline opened. A tab is a low byte too, and nothing.
+    for (std::uint64_t events = lows | marks; events != 0; events &= events - 1) {
       const auto bit = static_cast<unsigned>(__builtin_ctzll(events));
       const std::size_t pos = block + bit;
-      if ((newlines >> bit) & 1) {
-        finish_line(pos);
-      } else if ((nuls >> bit) & 1) {
-        nul = true;
+      if ((lows >> bit) & 1) {
+        if (range[pos] == '\n') {
+          finish_line(pos);
+        } else if (range[pos] != '\t') {
+          control = true;
+        }
       } else if (!kept) {
         kept = verify(range, pos);
       }
