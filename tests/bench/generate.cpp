@@ -10,7 +10,8 @@
 //
 // Volume: about 2,000 DeviceFileEvents rows (1.5-2.5 KB each) and 800 DeviceEvents rows per
 // device, about 150 CloudAppEvents rows per user; --devices 1000 --users 1000 is about 5.6 GB
-// (written in about 17 s on a 2-core machine).
+// (written in about 17 s on a 2-core machine). --chains N plants N chains instead of one a
+// hundred users (for timing output formats on many findings).
 // Output is deterministic for a given seed and options: the only randomness is std::mt19937_64
 // (whose output sequence the standard fixes) fed through the integer arithmetic below; no
 // std::*_distribution, no floating-point library calls.
@@ -812,6 +813,7 @@ struct Options {
   u32 device_events = 800;
   u32 cloud_events = 150;
   bool histogram = false;
+  u32 chains = 0; // 0: one a hundred users
 };
 
 constexpr std::array<u32, 24> kHourWeights = {1, 1,  1,  1,  1,  2, 4, 7, 10, 11, 11, 10,
@@ -1100,9 +1102,12 @@ void Generator::plan_alerts() {
   for (size_t i = order.size(); i > 1; --i)
     std::swap(order[i - 1], order[r.below(static_cast<u32>(i))]);
 
-  const u32 k = std::max<u32>(1, opt_.users / 100);
-  const u32 ndecoys = std::max<u32>(static_cast<u32>(kDecoyKinds.size()), k);
-  const u32 nonly = std::max<u32>(1, k / 2);
+  const u32 k = opt_.chains > 0 ? opt_.chains : std::max<u32>(1, opt_.users / 100);
+  // With --chains, decoys and alert-only scenarios stay at the default mix's number, so that
+  // many chains fit in the users that own a device (kinds beyond them are dropped below).
+  const u32 k_mix = opt_.chains > 0 ? std::max<u32>(1, opt_.users / 100) : k;
+  const u32 ndecoys = std::max<u32>(static_cast<u32>(kDecoyKinds.size()), k_mix);
+  const u32 nonly = std::max<u32>(1, k_mix / 2);
   std::vector<AlertKind> kinds;
   for (u32 i = 0; i < k; ++i)
     kinds.push_back(AlertKind::Chain);
@@ -1121,7 +1126,8 @@ void Generator::plan_alerts() {
     a.name = string(kMassDownload);
     a.status = a.kind == AlertKind::Resolved ? "Resolved" : (r.chance(1, 3) ? "InProgress" : "New");
     a.t = 8 * kHour + r.range(0, 9 * kHour);
-    a.ip = fmt::format("198.51.{}.{}", 100 + i / 250, 1 + i % 250);
+    // 198.51.100.1 onwards; past 37,500 alerts the second octet grows (the IPs stay distinct).
+    a.ip = fmt::format("198.{}.{}.{}", 51 + i / 37'500, 100 + (i / 250) % 150, 1 + i % 250);
     a.place = r.pick(kOddPlaces);
     a.app = r.chance(2, 3) ? 0 : 1;
     if (a.kind == AlertKind::Chain)
@@ -2380,6 +2386,9 @@ int main(int argc, char **argv) {
   app.add_option("--file-events", opt.file_events, "DeviceFileEvents rows per device (about)");
   app.add_option("--device-events", opt.device_events, "DeviceEvents rows per device (about)");
   app.add_option("--cloud-events", opt.cloud_events, "CloudAppEvents rows per user (about)");
+  app.add_option("--chains", opt.chains,
+                 "Planted chains (each one finding; default one a hundred users; at most the "
+                 "users that own a device, less the decoys)");
   app.add_flag("--histogram", opt.histogram, "Print each table's row-size histogram");
   CLI11_PARSE(app, argc, argv);
 
