@@ -2,17 +2,23 @@
 // (default 100,000, each with 12 downloaded and 9 copied and matched files), and the time of
 // sort_findings, so that formatting can be compared with the scan of the benchmark day
 // (docs/performance.md). Output goes to a sink that only counts bytes, as `-o /dev/null` would.
-//   usbexfil_write_formats [--findings N] [--repeat R]
+// --specials puts what the escapes must handle into some values: non-ASCII names, quotes, `&`
+// and `<`, a control character (one finding in 50), so that the slow paths are timed too.
+// --format (repeatable) times only the formats named (jsonl, jsonl+sentinel, json, csv, table,
+// html), for a profile of one writer.
+//   usbexfil_write_formats [--findings N] [--repeat R] [--format F]... [--specials]
 #include "usbexfil/output/writer.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <deque>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace usbexfil;
 
@@ -22,7 +28,20 @@ int main(int argc, char **argv) {
   int repeat = 3;
   app.add_option("--findings", count, "Number of findings");
   app.add_option("--repeat", repeat, "Runs per format; the fastest is reported");
+  std::vector<std::string> only;
+  app.add_option("--format", only, "Time only these formats (jsonl, jsonl+sentinel, json, ...)");
+  bool specials = false;
+  app.add_flag("--specials", specials,
+               "Non-ASCII, quotes, HTML specials and control characters in some values");
   CLI11_PARSE(app, argc, argv);
+  constexpr std::array<std::string_view, 6> KNOWN{"jsonl", "jsonl+sentinel", "json",
+                                                  "csv",   "table",          "html"};
+  for (const std::string &name : only) {
+    if (std::find(KNOWN.begin(), KNOWN.end(), name) == KNOWN.end()) {
+      fmt::print(stderr, "unknown --format {}: one of {}\n", name, fmt::join(KNOWN, ", "));
+      return 2;
+    }
+  }
 
   std::deque<std::string> pool; // stable storage for the findings' string views
   const auto keep = [&](std::string text) -> std::string_view { return pool.emplace_back(text); };
@@ -42,6 +61,22 @@ int main(int argc, char **argv) {
     copied.push_back(keep(fmt::format("E:\\Q1 Close\\{}", names[i])));
   }
   matched = copied;
+  // With --specials: the names of some findings, and other values, hold what needs escaping.
+  StringSet special_names;
+  StringSet special_copied;
+  const std::array<std::string_view, 6> odd{"Übersicht Größen – März", "Budget \"final\" & <draft>",
+                                            "O'Brien's notes",         "Réunion 2026 — équipe",
+                                            "報告書 第1四半期",        "=SUM(A1) tab\there"};
+  for (int i = 0; i < 12; ++i) {
+    special_names.push_back(i % 2 == 0 ? keep(fmt::format("{} {:02}.xlsx", odd[i % 6], i))
+                                       : names[i]);
+  }
+  for (int i = 0; i < 9; ++i) {
+    special_copied.push_back(keep(fmt::format("E:\\Q1 Close\\{}", special_names[i])));
+  }
+  // Sets are sorted by bytes in real findings.
+  std::sort(special_names.begin(), special_names.end());
+  std::sort(special_copied.begin(), special_copied.end());
   FindingTable findings(count);
   for (std::size_t i = 0; i < count; ++i) {
     Finding &f = findings[i];
@@ -53,6 +88,13 @@ int main(int argc, char **argv) {
     f.device_id = keep(fmt::format("{:040x}", random()));
     f.device_name = keep(fmt::format("ws-fin-{:04}.corp.contoso.com", random() % 10'000));
     f.ip_address = keep(fmt::format("203.0.{}.{}", random() % 256, random() % 256));
+    const bool odd_one = specials && i % 4 == 0;
+    if (specials && i % 50 == 0) {
+      f.device_name =
+          keep(fmt::format("ws-fin-{:04}\x1b[31m.corp.contoso.com\x7f\u009b", random() % 10'000));
+    } else if (odd_one) {
+      f.user_id = keep(fmt::format("jürgen.o'brien.{:06}@contoso.com", random() % 1'000'000));
+    }
     f.downloads = {"Microsoft SharePoint Online",
                    f.aad_user_id,
                    f.user_id,
@@ -61,12 +103,13 @@ int main(int argc, char **argv) {
                    "US",
                    time(base),
                    time(base + 3000),
-                   names};
-    f.copies = {f.user_id,      f.device_id,       f.device_name,     "c:\\windows\\explorer.exe",
-                "userinit.exe", time(base + 5500), time(base + 6000), copied};
+                   odd_one ? special_names : names};
+    f.copies = {
+        f.user_id,      f.device_id,       f.device_name,     "c:\\windows\\explorer.exe",
+        "userinit.exe", time(base + 5500), time(base + 6000), odd_one ? special_copied : copied};
     f.mount = {f.usb_time, f.device_id, "E:", "DataTraveler 3.0",
                "Volume{3b9e27c4-61d0-4f8a-9e15-c74a2d08b6f1}"};
-    f.matched_files = matched;
+    f.matched_files = odd_one ? special_copied : matched;
     f.initiating_process_file_name = "explorer.exe";
     f.initiating_process_folder_path = "c:\\windows\\explorer.exe";
     f.host_name = f.device_name.substr(0, 11);
@@ -97,6 +140,11 @@ int main(int argc, char **argv) {
       if (sentinel && format != OutputFormat::jsonl) {
         continue;
       }
+      const std::string name =
+          std::string(output_format_name(format)) + (sentinel ? "+sentinel" : "");
+      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) {
+        continue;
+      }
       OutputOptions options;
       options.format = format;
       options.sentinel_strings = sentinel;
@@ -111,8 +159,7 @@ int main(int argc, char **argv) {
                                         [&](std::string_view piece) { bytes += piece.size(); });
                         }));
       }
-      fmt::print("{:<14} {:7.3f} s  {:7.1f} MB  {:6.0f} MB/s\n",
-                 std::string(output_format_name(format)) + (sentinel ? "+sentinel" : ""), best,
+      fmt::print("{:<14} {:7.3f} s  {:7.1f} MB  {:6.0f} MB/s\n", name, best,
                  static_cast<double>(bytes) / 1e6, static_cast<double>(bytes) / 1e6 / best);
     }
   }
