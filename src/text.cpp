@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace usbexfil {
 
 std::string ascii_fold(std::string_view text) {
@@ -108,28 +112,128 @@ void append_json_string(std::string &out, std::string_view text) {
   out.push_back('"');
 }
 
-std::string escape_terminal(std::string_view text) {
-  static constexpr char HEX[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out.push_back(HEX[byte >> 4]);
-      out.push_back(HEX[byte & 15]);
-    } else if (byte == 0xc2 && i + 1 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      const auto c1 = static_cast<unsigned char>(text[++i]);
-      out += "\\u00";
-      out.push_back(HEX[c1 >> 4]);
-      out.push_back(HEX[c1 & 15]);
-    } else {
-      out.push_back(text[i]);
+namespace {
+
+constexpr char HEX_DIGITS[] = "0123456789abcdef";
+
+// Which bytes the terminal and HTML escapes stop at: C0 controls, DEL, and 0xC2 (the lead byte
+// of the C1 controls U+0080-U+009F; most 0xC2 sequences are printable and copied after a look),
+// and for HTML also `&`, `<`, `>`, `"` and `'`.
+constexpr bool terminal_special(unsigned char byte) {
+  return byte < 0x20 || byte == 0x7f || byte == 0xc2;
+}
+constexpr bool html_special(unsigned char byte) {
+  return terminal_special(byte) || byte == '&' || byte == '<' || byte == '>' || byte == '"' ||
+         byte == '\'';
+}
+
+/// The first position at or after `from` whose byte is special (text.size() when none): 16
+/// bytes a step with SSE2 (part of every x86-64), then byte by byte for the tail.
+template <bool Html> std::size_t next_special(std::string_view text, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i max_control = _mm_set1_epi8(0x1f);
+  const __m128i del = _mm_set1_epi8(0x7f);
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xc2));
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(text.data() + i));
+    __m128i hits =
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(bytes, max_control), bytes),
+                     _mm_or_si128(_mm_cmpeq_epi8(bytes, del), _mm_cmpeq_epi8(bytes, c2)));
+    if constexpr (Html) {
+      hits = _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')),
+                                             _mm_cmpeq_epi8(bytes, _mm_set1_epi8('<'))));
+      hits = _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('>')),
+                                             _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"'))));
+      hits = _mm_or_si128(hits, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\'')));
+    }
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
     }
   }
+#endif
+  for (; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (Html ? html_special(byte) : terminal_special(byte)) {
+      return i;
+    }
+  }
+  return text.size();
+}
+
+/// Appends the escape of the special byte at `text[i]`, a control or 0xC2, and returns the
+/// position after what it consumed.
+std::size_t append_control_escape(std::string &out, std::string_view text, std::size_t i) {
+  const auto byte = static_cast<unsigned char>(text[i]);
+  if (byte < 0x20 || byte == 0x7f) {
+    out += "\\x";
+    out.push_back(HEX_DIGITS[byte >> 4]);
+    out.push_back(HEX_DIGITS[byte & 15]);
+    return i + 1;
+  }
+  // 0xC2: a C1 control when the next byte is 0x80-0x9F.
+  if (i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+      static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+    const auto c1 = static_cast<unsigned char>(text[i + 1]);
+    out += "\\u00";
+    out.push_back(HEX_DIGITS[c1 >> 4]);
+    out.push_back(HEX_DIGITS[c1 & 15]);
+    return i + 2;
+  }
+  out.push_back(text[i]);
+  return i + 1;
+}
+
+} // namespace
+
+void append_terminal_escaped(std::string &out, std::string_view text) {
+  for (std::size_t run = 0; run < text.size();) {
+    const std::size_t special = next_special<false>(text, run);
+    out.append(text.data() + run, special - run);
+    if (special == text.size()) {
+      break;
+    }
+    run = append_control_escape(out, text, special);
+  }
+}
+
+std::string escape_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_terminal_escaped(out, text);
   return out;
+}
+
+void append_html_escaped(std::string &out, std::string_view text) {
+  for (std::size_t run = 0; run < text.size();) {
+    const std::size_t special = next_special<true>(text, run);
+    out.append(text.data() + run, special - run);
+    if (special == text.size()) {
+      break;
+    }
+    switch (text[special]) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      run = append_control_escape(out, text, special);
+      continue;
+    }
+    run = special + 1;
+  }
 }
 
 std::string human_bytes(std::uint64_t bytes) {

@@ -32,6 +32,13 @@ void append_json_string(std::string &out, std::string_view text);
 /// stderr goes through this, so a file name or an input value cannot drive the terminal.
 std::string escape_terminal(std::string_view text);
 
+/// escape_terminal appended to `out`.
+void append_terminal_escaped(std::string &out, std::string_view text);
+
+/// Appends `text` for HTML text or a quoted attribute: `&`, `<`, `>`, `"` and `'` as entities,
+/// control bytes as escape_terminal shows them.
+void append_html_escaped(std::string &out, std::string_view text);
+
 /// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units): sizes for people, in the
 /// summary, the progress line and the HTML report.
 std::string human_bytes(std::uint64_t bytes);

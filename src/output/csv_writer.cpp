@@ -61,13 +61,13 @@ void append_field(std::string &out, std::string_view text) {
   if (starts_a_formula(text)) {
     out.push_back('\'');
   }
+  // Quotes are rare: memchr (through find) skips the runs between them.
   std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '"') {
-      out.append(text.data() + run, i + 1 - run);
-      out.push_back('"');
-      run = i + 1;
-    }
+  for (std::size_t quote = text.find('"'); quote != std::string_view::npos;
+       quote = text.find('"', run)) {
+    out.append(text.data() + run, quote + 1 - run);
+    out.push_back('"');
+    run = quote + 1;
   }
   out.append(text.data() + run, text.size() - run);
   out.push_back('"');

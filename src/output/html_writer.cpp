@@ -88,44 +88,7 @@ constexpr std::string_view SCRIPT = R"(<script>
 )";
 
 /// Appends `text` HTML-escaped, control characters shown as escape_terminal shows them.
-void append_html(std::string &out, std::string_view text) {
-  const bool controls = std::any_of(text.begin(), text.end(), [](char c) {
-    const auto b = static_cast<unsigned char>(c);
-    return b < 0x20 || b == 0x7f || b == 0xc2;
-  });
-  std::string escaped;
-  if (controls) {
-    escaped = escape_terminal(text);
-    text = escaped;
-  }
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    std::string_view entity;
-    switch (text[i]) {
-    case '&':
-      entity = "&amp;";
-      break;
-    case '<':
-      entity = "&lt;";
-      break;
-    case '>':
-      entity = "&gt;";
-      break;
-    case '"':
-      entity = "&quot;";
-      break;
-    case '\'':
-      entity = "&#39;";
-      break;
-    default:
-      continue;
-    }
-    out.append(text.data() + run, i - run);
-    out += entity;
-    run = i + 1;
-  }
-  out.append(text.data() + run, text.size() - run);
-}
+void append_html(std::string &out, std::string_view text) { append_html_escaped(out, text); }
 
 std::string html(std::string_view text) {
   std::string out;

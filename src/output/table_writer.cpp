@@ -87,9 +87,10 @@ private:
   /// longer than a line) to the width, continuation lines indented under the value column.
   void line(std::string &out, std::string_view label, std::string_view value,
             std::string_view style = {}) const {
-    const std::string text = escape_terminal(value);
+    scratch_.clear();
+    append_terminal_escaped(scratch_, value);
     const std::size_t room = width_ - LABEL_WIDTH;
-    std::string_view rest = text;
+    std::string_view rest = scratch_;
     bool first = true;
     do {
       std::size_t take = rest.size();
@@ -208,6 +209,7 @@ private:
 
   bool color_;
   std::size_t width_;
+  mutable std::string scratch_; ///< line(): the escaped value, its capacity reused
 };
 
 } // namespace
