@@ -52,15 +52,22 @@ protected:
 };
 
 /// A sink that escapes control characters in each message (as TerminalSafeStderr does) before
-/// handing it to another sink: a log file cannot be forged either.
+/// handing it to another sink: a log file cannot be forged either. The messages carry their
+/// level in their text for stderr ("warning: ..."); the file's pattern shows the level itself,
+/// so that prefix is dropped here, or the file would say "warning: warning: ...".
 class EscapingSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
 public:
   explicit EscapingSink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
 
 protected:
   void sink_it_(const spdlog::details::log_msg &msg) override {
-    const std::string text =
-        usbexfil::escape_terminal(std::string_view(msg.payload.data(), msg.payload.size()));
+    std::string_view payload(msg.payload.data(), msg.payload.size());
+    const spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
+    const std::string prefix = std::string(level.data(), level.size()) + ": ";
+    if (payload.starts_with(prefix)) {
+      payload.remove_prefix(prefix.size());
+    }
+    const std::string text = usbexfil::escape_terminal(payload);
     const spdlog::details::log_msg escaped(msg.time, msg.source, msg.logger_name, msg.level, text);
     inner_->log(escaped);
   }

@@ -627,7 +627,9 @@ TEST(Cli, LogFileAppendsTimestampedEscapedMessagesWhateverQuietSays) {
   EXPECT_EQ(first[4], '-');
   EXPECT_EQ(first[10], 'T');
   EXPECT_EQ(first[26], 'Z');
-  EXPECT_TRUE(contains(first, "] warning: warning: ") || contains(first, "] info: ")) << first;
+  EXPECT_TRUE(contains(first, "] warning: ") || contains(first, "] info: ")) << first;
+  EXPECT_FALSE(contains(text, "warning: warning:")) << text; // the level once
+  EXPECT_FALSE(contains(text, "error: error:")) << text;
 }
 
 TEST(Cli, AProgressLineOnATerminalOnlyAndErasedAtTheEnd) {
