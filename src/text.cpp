@@ -236,6 +236,14 @@ void append_html_escaped(std::string &out, std::string_view text) {
   }
 }
 
+std::string plural(std::uint64_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 std::string human_bytes(std::uint64_t bytes) {
   const auto n = static_cast<double>(bytes);
   if (bytes < 1000) {

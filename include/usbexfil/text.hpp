@@ -39,6 +39,12 @@ void append_terminal_escaped(std::string &out, std::string_view text);
 /// control bytes as escape_terminal shows them.
 void append_html_escaped(std::string &out, std::string_view text);
 
+/// "1 file", "3 files": a count and its noun, with an "s" unless the count is 1.
+std::string plural(std::uint64_t n, std::string_view word);
+
+/// "1 copy", "3 copies": a count and the noun's singular or plural form.
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many);
+
 /// "812 bytes", "61.0 kB", "310.4 MB", "5.58 GB" (decimal units): sizes for people, in the
 /// summary, the progress line and the HTML report.
 std::string human_bytes(std::uint64_t bytes);

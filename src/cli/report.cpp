@@ -28,14 +28,6 @@ void report_diagnostics(spdlog::logger &log, const PipelineResult &result) {
   }
 }
 
-namespace {
-
-std::string plural(std::uint64_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
-} // namespace
-
 std::uint64_t peak_memory_bytes() {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) {
@@ -99,9 +91,11 @@ void report_summary(spdlog::logger &log, const PipelineResult &result, const Tim
   // Rows the pre-filter passed over were checked only for their shape: say so, once.
   if (std::any_of(result.tables.begin(), result.tables.end(),
                   [](const LoadStats &table) { return table.lines_passed_over > 0; })) {
-    log.info("note: {}", "rows not validated in full hold nothing the rule needs and were "
-                         "checked only for their shape ({...} or [...], no NUL or other control byte below tab); "
-                         "--validate-all parses every row");
+    log.info(
+        "note: {}",
+        "rows not validated in full hold nothing the rule needs and were "
+        "checked only for their shape ({...} or [...], no NUL or other control byte below tab); "
+        "--validate-all parses every row");
   }
   // A window that misses the data must not pass for a quiet day.
   for (const LoadStats &table : result.tables) {

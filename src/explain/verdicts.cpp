@@ -75,10 +75,6 @@ void collect_writes(const DeviceFileEventsTable &events, const FileList &file_li
 
 namespace {
 
-std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 /// The alert's ip and account values, as stage 1 reads them (for the message only: the pairs
 /// come from expand_alert_entities itself).
 void entity_values(std::string_view entities_json, std::vector<std::string> &ips,

@@ -96,10 +96,6 @@ std::string html(std::string_view text) {
   return out;
 }
 
-std::string plural(std::uint64_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
 std::string full_time(Datetime value) {
   return value.is_null() ? std::string("null") : format_datetime(value);
 }

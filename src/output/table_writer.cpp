@@ -48,10 +48,6 @@ std::size_t prefix_bytes(std::string_view text, std::size_t limit) {
   return text.size();
 }
 
-std::string plural(std::size_t n, std::string_view word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
 class TableWriter final : public FindingsWriter {
 public:
   TableWriter(bool color, std::size_t width) : color_(color), width_(std::max(width, MIN_WIDTH)) {}
