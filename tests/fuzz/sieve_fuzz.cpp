@@ -11,8 +11,8 @@
 //    keeps every line `scan` does not say `none` to (the scanner relies on this; it may keep
 //    more: with a key test it anchors on the key alone, and `on_line` scans the lines it keeps
 //    again), with the same line and blank counts as splitting at newlines, and the same lines
-//    marked suspect (no record shape, or a byte from NUL to backspace: kept whatever they hold, to be parsed and
-//    reported); all kernels agree exactly.
+//    marked suspect (no record shape, or a byte from NUL to backspace: kept whatever they hold,
+//    to be parsed and reported); all kernels agree exactly.
 // 2. The loader end to end, with the same filter: with the cheap looks (sieve, raw scan,
 //    On-Demand) in chunks of 64-512 bytes, and with --validate-all (every line parsed in full,
 //    then `admits()` and the rest of the row's tests) in the same chunks and in one 2 MiB
