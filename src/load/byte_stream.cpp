@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -62,13 +63,28 @@ std::string read_all(ByteStream &stream) {
 
 namespace {
 
+/// Reads a descriptor to its end. A regular file that ends before the size it had when the
+/// stream was made (less what lay before the descriptor's offset then) shrank during the run:
+/// truncated, or rewritten in place. Its end is a fault, not the end of its records, as for
+/// files read by chunks (line_scanner.cpp's PlainFile). A file that grows is read to its end.
 class FdStream final : public ByteStream {
 public:
-  FdStream(int fd, std::string label) : fd_(fd), label_(std::move(label)) {}
+  FdStream(int fd, std::string label) : fd_(fd), label_(std::move(label)) {
+    struct stat info {};
+    const off_t offset = ::lseek(fd, 0, SEEK_CUR);
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && offset >= 0 && offset <= info.st_size) {
+      expected_ = static_cast<std::uint64_t>(info.st_size - offset);
+    }
+  }
   std::size_t read(char *out, std::size_t size) override {
     for (;;) {
       const ssize_t got = ::read(fd_, out, size);
       if (got >= 0) {
+        read_ += static_cast<std::uint64_t>(got);
+        if (got == 0 && size > 0 && read_ < expected_) {
+          throw Error(fmt::format("{}: cannot read: file shrank while reading ({} of {} bytes)",
+                                  label_, read_, expected_));
+        }
         progress::count(static_cast<std::uint64_t>(got));
         return static_cast<std::size_t>(got);
       }
@@ -81,6 +97,8 @@ public:
 private:
   int fd_;
   std::string label_;
+  std::uint64_t expected_ = 0; ///< bytes a regular file held from the offset on; 0 otherwise
+  std::uint64_t read_ = 0;
 };
 
 /// Input bytes of a decoder, refilled from the stream below.
@@ -461,6 +479,8 @@ class OwnedFdStream final : public ByteStream {
 public:
   OwnedFdStream(int fd, std::string label) : fd_(fd), inner_(fd, std::move(label)) {}
   ~OwnedFdStream() override { ::close(fd_); }
+  OwnedFdStream(const OwnedFdStream &) = delete;
+  OwnedFdStream &operator=(const OwnedFdStream &) = delete;
   std::size_t read(char *out, std::size_t size) override { return inner_.read(out, size); }
 
 private:
