@@ -4,6 +4,7 @@
 // tables are not read at all (their stats say so): no finding could come from them.
 #include "usbexfil/pipeline.hpp"
 
+#include "run_checks.hpp"
 #include "usbexfil/enrich.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/load/loaders.hpp"
@@ -74,9 +75,7 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
   auto storage = std::make_shared<Storage>();
   Storage &s = *storage;
   result.storage = storage;
-  if (inputs.files.empty()) {
-    throw Error("no input file: give a file or folder of exports, or - for standard input");
-  }
+  run_checks::require_input_files(inputs);
   // Each table's sources; files whose records name their tables are in every table's list and
   // report their errors in the first scan (SecurityAlert), which every run makes.
   std::array<std::vector<ScanSource>, SOURCE_TABLE_COUNT> sources;
@@ -91,19 +90,7 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
   const auto &scan = options.scan;
   LoadStats stats;
   const auto record = [&](LoadStats &table) {
-    // --strict: a file that was not read (no table, records naming no table) is an error, not a
-    // warning: a strict run reads all of its input or fails.
-    if (scan.strict && !table.notes.empty()) {
-      throw Error(table.notes.front() + " (--strict: every input file must be read)");
-    }
-    if (scan.strict && table.scanned && table.inputs > 0 && table.rows_read == 0) {
-      throw Error(fmt::format("{}: {} input{} read, no rows (--strict: every table must have rows)",
-                              table.table, table.inputs, table.inputs == 1 ? "" : "s"));
-    }
-    for (std::string &note : table.notes) {
-      result.warnings.push_back(std::move(note));
-    }
-    table.notes.clear();
+    run_checks::take_notes(table, scan.strict, result.warnings);
     if (table.threads < table.threads_wanted) {
       result.warnings.push_back(fmt::format(
           "{}: the system would start only {} of the {} parsing threads wanted; the scan ran "
@@ -115,14 +102,7 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
 
   // Stage 1: alerts, expanded to (time, ip, account) rows.
   s.alerts = load_security_alerts(of(SourceTable::security_alert), window, scan, stats, push);
-  if (stats.inputs == 0 && stats.other_inputs == 0 &&
-      std::none_of(inputs.files.begin(), inputs.files.end(),
-                   [](const InputFile &f) { return f.table.has_value(); })) {
-    throw Error("no input for any of the four tables: a file must be named after its table "
-                "(SecurityAlert, CloudAppEvents, DeviceFileEvents, DeviceEvents), sit in a folder "
-                "named after one, hold records that name their table, or be given with --alerts, "
-                "--cloud-app-events, --device-file-events or --device-events");
-  }
+  run_checks::require_some_table(inputs, stats);
   record(stats);
   s.alert_entities = timed_stage(result, "expand_alert_entities", s.alerts.size(),
                                  [&] { return expand_alert_entities(s.alerts); });
@@ -192,18 +172,7 @@ PipelineResult run_pipeline(const Inputs &inputs, const PipelineOptions &options
   });
 
   // D27: a table without input (no file or member placed in it, no record naming it).
-  for (const LoadStats &table : result.tables) {
-    if (table.inputs == 0 && scan.strict) {
-      throw Error(fmt::format("no input for {} (--strict: every table must have input; name a "
-                              "file after it, put it in a folder named after it, or give it with "
-                              "--alerts, --cloud-app-events, --device-file-events or "
-                              "--device-events)",
-                              table.table));
-    }
-    if (table.inputs == 0) {
-      result.warnings.push_back(fmt::format("no input for {}; the table is empty", table.table));
-    }
-  }
+  run_checks::check_every_table_has_input(result.tables, scan.strict, result.warnings);
 
   // Stage 6: paths on the mounted drive; one finding per joined row that has any.
   result.findings = timed_stage(result, "filter_drive_letter_prefix", s.alert_mounts.size(), [&] {

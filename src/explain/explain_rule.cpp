@@ -19,6 +19,7 @@
 #include "explain/explain_internal.hpp"
 
 #include "explain/candidate_loader.hpp"
+#include "run_checks.hpp"
 #include "usbexfil/error.hpp"
 #include "usbexfil/explain.hpp"
 #include "usbexfil/load/loaders.hpp"
@@ -102,9 +103,7 @@ std::vector<std::string> case_variants(std::string_view text) {
 
 Explanation explain_rule(const Inputs &inputs, const PipelineOptions &options) {
   const auto run_start = Clock::now();
-  if (inputs.files.empty()) {
-    throw Error("no input file: give a file or folder of exports, or - for standard input");
-  }
+  run_checks::require_input_files(inputs);
   Explanation out;
   explain::RuleTables t;
   std::array<std::vector<ScanSource>, SOURCE_TABLE_COUNT> sources;
@@ -119,17 +118,7 @@ Explanation explain_rule(const Inputs &inputs, const PipelineOptions &options) {
   LoadStats stats;
   // As run_pipeline's: under --strict a file not read or a table without rows is an error.
   const auto record = [&](LoadStats &table) {
-    if (scan.strict && !table.notes.empty()) {
-      throw Error(table.notes.front() + " (--strict: every input file must be read)");
-    }
-    if (scan.strict && table.scanned && table.inputs > 0 && table.rows_read == 0) {
-      throw Error(fmt::format("{}: {} input{} read, no rows (--strict: every table must have rows)",
-                              table.table, table.inputs, table.inputs == 1 ? "" : "s"));
-    }
-    for (std::string &note : table.notes) {
-      out.warnings.push_back(std::move(note));
-    }
-    table.notes.clear();
+    run_checks::take_notes(table, scan.strict, out.warnings);
     out.tables.push_back(table);
   };
   const auto step = [&](int stage, std::string name, std::string label, bool ran, std::uint64_t in,
@@ -141,14 +130,7 @@ Explanation explain_rule(const Inputs &inputs, const PipelineOptions &options) {
 
   // Stage 1: every alert of the window; the name and status tests counted one by one.
   t.alerts = load_security_alerts(of(SourceTable::security_alert), window, scan, stats, false);
-  if (stats.inputs == 0 && stats.other_inputs == 0 &&
-      std::none_of(inputs.files.begin(), inputs.files.end(),
-                   [](const InputFile &f) { return f.table.has_value(); })) {
-    throw Error("no input for any of the four tables: a file must be named after its table "
-                "(SecurityAlert, CloudAppEvents, DeviceFileEvents, DeviceEvents), sit in a folder "
-                "named after one, hold records that name their table, or be given with --alerts, "
-                "--cloud-app-events, --device-file-events or --device-events");
-  }
+  run_checks::require_some_table(inputs, stats);
   record(stats);
   step(1, "alerts_read", "SecurityAlert rows read, in the window", true, stats.rows_read,
        t.alerts.size(), {}, stats.seconds);
@@ -297,18 +279,7 @@ Explanation explain_rule(const Inputs &inputs, const PipelineOptions &options) {
   step(5, "joined_mounts", "joined, mounted at or after the alert", true, t.alert_copies.size(),
        t.alert_mounts.size(), {{"devices", count_of(mount_devices)}}, since(start));
 
-  for (const LoadStats &table : out.tables) {
-    if (table.inputs == 0 && scan.strict) {
-      throw Error(fmt::format("no input for {} (--strict: every table must have input; name a "
-                              "file after it, put it in a folder named after it, or give it with "
-                              "--alerts, --cloud-app-events, --device-file-events or "
-                              "--device-events)",
-                              table.table));
-    }
-    if (table.inputs == 0) {
-      out.warnings.push_back(fmt::format("no input for {}; the table is empty", table.table));
-    }
-  }
+  run_checks::check_every_table_has_input(out.tables, scan.strict, out.warnings);
 
   // Stage 6.
   start = Clock::now();
