@@ -1,6 +1,9 @@
 #include "load/record_stream.hpp"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <random>
 
 using namespace usbexfil;
 
@@ -58,7 +61,112 @@ Framed frame(std::string text, std::size_t batch = 1 << 20, std::size_t max_reco
   return framed;
 }
 
+/// Hands out its bytes 1 to 37 at a time, so that runs of blanks and strings are cut at every
+/// place by the framer's refills.
+class ChoppyStream final : public ByteStream {
+public:
+  ChoppyStream(std::string bytes, unsigned seed) : bytes_(std::move(bytes)), random_(seed) {}
+  std::size_t read(char *out, std::size_t size) override {
+    const std::size_t count =
+        std::min({size, bytes_.size() - at_, std::size_t{1} + random_() % 37});
+    bytes_.copy(out, count, at_);
+    at_ += count;
+    return count;
+  }
+
+private:
+  std::string bytes_;
+  std::size_t at_ = 0;
+  std::mt19937 random_;
+};
+
+std::string minified(std::string_view json) {
+  std::string out(json.size(), '\0');
+  std::size_t size = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data(), size) != simdjson::SUCCESS) {
+    return "(not JSON) " + std::string(json);
+  }
+  out.resize(size);
+  return out;
+}
+
 } // namespace
+
+TEST(Framing, PrettyPrintedRecordsAreTheSameJsonWhateverTheBlanksAndStrings) {
+  // Random objects pretty-printed with runs of spaces, tabs and CRs (and CRLF line ends), their
+  // strings holding quotes, backslashes and escapes at every offset of a 16-byte step: each
+  // record the framer cuts is the object it was, and starts on the object's line.
+  std::mt19937 random(5);
+  const auto blanks = [&] {
+    static const std::string kinds = "  \t\r";
+    std::string run(random() % 20, ' ');
+    for (char &c : run) {
+      c = kinds[random() % kinds.size()];
+    }
+    return run;
+  };
+  const auto string_value = [&] {
+    static const std::vector<std::string> pieces = {"a", "bc", "\\\"", "\\\\", "\\u00e9",
+                                                    "é", "]}", "{[",   ",:",   " "};
+    std::string text = "\"";
+    for (std::size_t n = random() % 12; n > 0; --n) {
+      text += pieces[random() % pieces.size()];
+    }
+    return text + std::string(random() % 40, 'x') + "\"";
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::string text = "[" + blanks() + "\n";
+    std::vector<std::string> expected;
+    std::vector<std::uint64_t> lines;
+    std::uint64_t line = 2;
+    const std::size_t objects = 1 + random() % 5;
+    for (std::size_t o = 0; o < objects; ++o) {
+      std::string object = blanks() + "{" + blanks() + "\r\n";
+      const std::size_t start = line++;
+      const std::size_t members = 1 + random() % 6;
+      for (std::size_t m = 0; m < members; ++m) {
+        object += blanks() + string_value() + blanks() + ":" + blanks();
+        switch (random() % 3) {
+        case 0:
+          object += string_value();
+          break;
+        case 1:
+          object += std::to_string(random() % 100000);
+          break;
+        default:
+          object += "[" + blanks() + string_value() + blanks() + "," + blanks() + "null]";
+        }
+        object += blanks() + (m + 1 < members ? "," : "") + blanks() + "\n";
+        ++line;
+      }
+      object += blanks() + "}";
+      ++line;
+      expected.push_back(minified("[" + object + "]"));
+      lines.push_back(start);
+      text += object + blanks() + (o + 1 < objects ? "," : "") + "\n";
+    }
+    text += "]\n";
+    RecordFramer framer(std::make_unique<PeekStream>(std::make_unique<ChoppyStream>(text, round)),
+                        1 << 20);
+    ASSERT_EQ(framer.framing(), Framing::sequence) << text;
+    RecordBatch out;
+    std::vector<std::string> records;
+    std::vector<std::uint64_t> record_lines;
+    while (framer.next(out, 1 + round % 700)) {
+      ASSERT_TRUE(out.errors.empty()) << out.errors.front().second << "\n" << text;
+      const std::string_view batch = out.text.view();
+      std::size_t index = 0;
+      for (std::size_t begin = 0; begin < batch.size(); ++index) {
+        const std::size_t end = batch.find('\n', begin);
+        records.push_back(minified(batch.substr(begin, end - begin)));
+        record_lines.push_back(out.line_numbers[index]);
+        begin = end + 1;
+      }
+    }
+    ASSERT_EQ(records, expected) << text;
+    EXPECT_EQ(record_lines, lines) << text;
+  }
+}
 
 TEST(Framing, TheFirstNonBlankLineDecides) {
   EXPECT_EQ(frame("\n  \n{\"a\":1}\n{\"b\":2}\n").framing, Framing::json_lines);
