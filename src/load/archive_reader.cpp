@@ -40,6 +40,10 @@ struct ArchiveReader::State {
   std::vector<char> buffer = std::vector<char>(std::size_t{256} << 10);
   archive *handle = nullptr;
   bool member_failed = false;
+  /// What the file under the archive threw (it cannot be read, or it shrank): not damage in the
+  /// archive but a file that cannot be read, rethrown once libarchive gives up, so that it ends
+  /// the run as for any file (exit 2) instead of passing for a damaged member.
+  std::exception_ptr read_error;
 
   /// libarchive's read callback. It always hands over a full buffer (less only at the end), so
   /// that what libarchive sees never depends on how the stream under it delivers its bytes (a
@@ -60,6 +64,7 @@ struct ArchiveReader::State {
         filled += got;
       }
     } catch (const std::exception &error) {
+      state->read_error = std::current_exception();
       archive_set_error(handle, EIO, "%s", error.what());
       return -1;
     }
@@ -74,7 +79,8 @@ namespace {
 /// however it is read.
 class MemberStream final : public ByteStream {
 public:
-  MemberStream(archive *handle, bool *failed) : handle_(handle), failed_(failed) {}
+  MemberStream(archive *handle, bool *failed, const std::exception_ptr *read_error)
+      : handle_(handle), failed_(failed), read_error_(read_error) {}
   std::size_t read(char *out, std::size_t size) override {
     if (at_ == end_ && !done_) {
       refill();
@@ -93,6 +99,9 @@ private:
     while (filled < BLOCK) {
       const la_ssize_t got = archive_read_data(handle_, block_.get() + filled, BLOCK - filled);
       if (got < 0) {
+        if (*read_error_) {
+          std::rethrow_exception(*read_error_);
+        }
         done_ = true;
         *failed_ = true;
         const char *message = archive_error_string(handle_);
@@ -111,6 +120,7 @@ private:
 
   archive *handle_;
   bool *failed_;
+  const std::exception_ptr *read_error_;
   std::unique_ptr<char[]> block_ = std::make_unique_for_overwrite<char[]>(BLOCK);
   std::size_t at_ = 0;
   std::size_t end_ = 0;
@@ -130,6 +140,10 @@ ArchiveReader::ArchiveReader(std::unique_ptr<ByteStream> bytes, bool zip)
   }
   if (archive_read_open(state_->handle, state_.get(), nullptr, &State::read, nullptr) !=
       ARCHIVE_OK) {
+    if (state_->read_error) {
+      archive_read_free(state_->handle);
+      std::rethrow_exception(state_->read_error);
+    }
     const char *message = archive_error_string(state_->handle);
     fault_ = message != nullptr ? message : "cannot read the archive";
   }
@@ -147,18 +161,17 @@ bool ArchiveReader::next(Member &member) {
     if (status == ARCHIVE_EOF) {
       // The archive ended; the layer under it may not have (a corrupt or truncated gzip after
       // the end-of-archive blocks, or one that ended early exactly at a block boundary). Read it
-      // to its end, so that its fault is reported whatever the read sizes were.
-      try {
-        while (state_->bytes->read(state_->buffer.data(), state_->buffer.size()) > 0) {
-        }
-      } catch (const std::exception &error) {
-        fault_ = error.what();
-        return false;
+      // to its end, so that its fault is reported whatever the read sizes were. A file that
+      // cannot be read (or shrank) throws, as anywhere.
+      while (state_->bytes->read(state_->buffer.data(), state_->buffer.size()) > 0) {
       }
       fault_ = state_->bytes->fault();
       return false;
     }
     if (status < ARCHIVE_WARN) {
+      if (state_->read_error) {
+        std::rethrow_exception(state_->read_error);
+      }
       const char *message = archive_error_string(state_->handle);
       fault_ = state_->bytes->fault().empty() ? (message != nullptr ? message : "damaged archive")
                                               : state_->bytes->fault();
@@ -192,7 +205,8 @@ bool ArchiveReader::next(Member &member) {
 bool ArchiveReader::member_failed() const { return state_->member_failed; }
 
 std::unique_ptr<ByteStream> ArchiveReader::open_member() {
-  return std::make_unique<MemberStream>(state_->handle, &state_->member_failed);
+  return std::make_unique<MemberStream>(state_->handle, &state_->member_failed,
+                                        &state_->read_error);
 }
 
 } // namespace usbexfil

@@ -67,6 +67,8 @@ namespace {
 /// stream was made (less what lay before the descriptor's offset then) shrank during the run:
 /// truncated, or rewritten in place. Its end is a fault, not the end of its records, as for
 /// files read by chunks (line_scanner.cpp's PlainFile). A file that grows is read to its end.
+/// (A pseudo-file whose size the kernel does not report, as in /proc, says 0 and is never
+/// checked; sysfs files, which say 4096 whatever they hold, are no exports.)
 class FdStream final : public ByteStream {
 public:
   FdStream(int fd, std::string label) : fd_(fd), label_(std::move(label)) {

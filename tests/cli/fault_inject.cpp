@@ -109,6 +109,8 @@ extern "C" ssize_t pread(int fd, void *buffer, std::size_t count, off_t offset) 
   return faulty_pread(real, fd, buffer, count, offset);
 }
 
+// off_t is 64 bits on x86-64, the only target (the same type as off64_t there).
+static_assert(sizeof(off_t) == 8);
 extern "C" ssize_t pread64(int fd, void *buffer, std::size_t count, off_t offset) {
   static const auto real = next<PreadFunction>("pread64");
   return faulty_pread(real, fd, buffer, count, offset);

@@ -92,4 +92,21 @@ LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="big/DeviceFileEvents.jsonl:3000000" \
 [ "$status" -eq 2 ] || fail "shrinking large input: exit $status: $(cat "$tmp/err")"
 grep -q "big/DeviceFileEvents.jsonl: cannot read: file shrank while reading" "$tmp/err" ||
   fail "shrinking large input: no message naming the file: $(cat "$tmp/err")"
-echo "ok: ENOSPC and EIO on -o, --output-dir and the run file; a shrinking input, small and large"
+# Compressed and archived: the decoder and libarchive under it must not take the early end for
+# damage in the data (a data error, exit 0): the file could not be read.
+mkdir "$tmp/gz" "$tmp/tar"
+cp "$tmp/in/SecurityAlert.jsonl" "$tmp/in/CloudAppEvents.jsonl" "$tmp/in/DeviceEvents.jsonl" \
+  "$tmp/gz/"
+gzip -c "$tmp/in/DeviceFileEvents.jsonl" >"$tmp/gz/DeviceFileEvents.jsonl.gz"
+tar -cf "$tmp/tar/export.tar" -C "$tmp/in" SecurityAlert.jsonl CloudAppEvents.jsonl \
+  DeviceFileEvents.jsonl DeviceEvents.jsonl
+for input in gz/DeviceFileEvents.jsonl.gz tar/export.tar; do
+  status=0
+  LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="$input:20000" \
+    "$bin" run -q "$tmp/${input%%/*}" >"$tmp/shrunk.jsonl" 2>"$tmp/err" || status=$?
+  [ "$status" -eq 2 ] || fail "shrinking $input: exit $status: $(cat "$tmp/err")"
+  grep -q "$input: cannot read: file shrank while reading" "$tmp/err" ||
+    fail "shrinking $input: no message naming the file: $(cat "$tmp/err")"
+  [ ! -s "$tmp/shrunk.jsonl" ] || fail "shrinking $input: findings written"
+done
+echo "ok: ENOSPC and EIO on -o, --output-dir and the run file; a shrinking input, plain (small and large), gzip and tar"
