@@ -174,7 +174,19 @@ public:
       }
       if (state_.avail_in == 0) {
         in_.consume(consumed());
+        window_ = 0;
         if (!in_.fill()) {
+          // The input ends inside a member. The inflater may still hold bytes it decoded (it
+          // keeps some when the reads asked of it are small): hand them out before the fault,
+          // so that what comes before the cut does not depend on read sizes.
+          state_.next_in = in_.data();
+          state_.next_out = reinterpret_cast<std::uint8_t *>(out);
+          state_.avail_out = static_cast<std::uint32_t>(std::min<std::size_t>(size, UINT32_MAX));
+          const int status = isal_inflate(&state_);
+          const std::size_t held = std::min<std::size_t>(size, UINT32_MAX) - state_.avail_out;
+          if (status >= 0 && held > 0) {
+            return held;
+          }
           return fail("truncated gzip stream");
         }
         state_.next_in = in_.data();
