@@ -69,44 +69,34 @@ LD_PRELOAD=$lib "$bin" run -q "$tmp/in" -o "$tmp/out/findings.jsonl" ||
   fail "a run with the library but no fault failed"
 [ "$(wc -l <"$tmp/out/findings.jsonl")" -eq 2 ] || fail "without a fault: not the demo's 2 findings"
 
-status=0
-LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="in/DeviceFileEvents.jsonl:1000" \
-  "$bin" run -q "$tmp/in" >"$tmp/shrunk.jsonl" 2>"$tmp/err" || status=$?
-[ "$status" -eq 2 ] || fail "shrinking input: exit $status: $(cat "$tmp/err")"
-grep -q "DeviceFileEvents.jsonl: cannot read: file shrank while reading" "$tmp/err" ||
-  fail "shrinking input: no message naming the file: $(cat "$tmp/err")"
-[ ! -s "$tmp/shrunk.jsonl" ] || fail "shrinking input: findings written"
+# expect_shrink FILE BYTES: FILE (under $tmp, its folder the run's input) ends at BYTES while it
+# is read: exit 2, a message naming it, no findings.
+expect_shrink() {
+  status=0
+  LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="$1:$2" \
+    "$bin" run -q "$tmp/${1%%/*}" >"$tmp/shrunk.jsonl" 2>"$tmp/err" || status=$?
+  [ "$status" -eq 2 ] || fail "shrinking $1: exit $status: $(cat "$tmp/err")"
+  grep -q "$1: cannot read: file shrank while reading" "$tmp/err" ||
+    fail "shrinking $1: no message naming the file: $(cat "$tmp/err")"
+  [ ! -s "$tmp/shrunk.jsonl" ] || fail "shrinking $1: findings written"
+}
+others() { cp "$tmp/in/SecurityAlert.jsonl" "$tmp/in/CloudAppEvents.jsonl" "$tmp/in/DeviceEvents.jsonl" "$1/"; }
 
+expect_shrink in/DeviceFileEvents.jsonl 1000
 # A file large enough to be read in positional chunks (pread) rather than as one stream.
-mkdir "$tmp/big"
-cp "$tmp/in/SecurityAlert.jsonl" "$tmp/in/CloudAppEvents.jsonl" "$tmp/in/DeviceEvents.jsonl" \
-  "$tmp/big/"
+mkdir "$tmp/big" && others "$tmp/big"
 i=0
 while [ $i -lt 40 ]; do
   cat "$tmp/in/DeviceFileEvents.jsonl"
   i=$((i + 1))
 done >"$tmp/big/DeviceFileEvents.jsonl"
-status=0
-LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="big/DeviceFileEvents.jsonl:3000000" \
-  "$bin" run -q "$tmp/big" >"$tmp/shrunk.jsonl" 2>"$tmp/err" || status=$?
-[ "$status" -eq 2 ] || fail "shrinking large input: exit $status: $(cat "$tmp/err")"
-grep -q "big/DeviceFileEvents.jsonl: cannot read: file shrank while reading" "$tmp/err" ||
-  fail "shrinking large input: no message naming the file: $(cat "$tmp/err")"
+expect_shrink big/DeviceFileEvents.jsonl 3000000
 # Compressed and archived: the decoder and libarchive under it must not take the early end for
 # damage in the data (a data error, exit 0): the file could not be read.
-mkdir "$tmp/gz" "$tmp/tar"
-cp "$tmp/in/SecurityAlert.jsonl" "$tmp/in/CloudAppEvents.jsonl" "$tmp/in/DeviceEvents.jsonl" \
-  "$tmp/gz/"
+mkdir "$tmp/gz" "$tmp/tar" && others "$tmp/gz"
 gzip -c "$tmp/in/DeviceFileEvents.jsonl" >"$tmp/gz/DeviceFileEvents.jsonl.gz"
 tar -cf "$tmp/tar/export.tar" -C "$tmp/in" SecurityAlert.jsonl CloudAppEvents.jsonl \
   DeviceFileEvents.jsonl DeviceEvents.jsonl
-for input in gz/DeviceFileEvents.jsonl.gz tar/export.tar; do
-  status=0
-  LD_PRELOAD=$lib USBEXFIL_FAULT_SHRINK="$input:20000" \
-    "$bin" run -q "$tmp/${input%%/*}" >"$tmp/shrunk.jsonl" 2>"$tmp/err" || status=$?
-  [ "$status" -eq 2 ] || fail "shrinking $input: exit $status: $(cat "$tmp/err")"
-  grep -q "$input: cannot read: file shrank while reading" "$tmp/err" ||
-    fail "shrinking $input: no message naming the file: $(cat "$tmp/err")"
-  [ ! -s "$tmp/shrunk.jsonl" ] || fail "shrinking $input: findings written"
-done
+expect_shrink gz/DeviceFileEvents.jsonl.gz 20000
+expect_shrink tar/export.tar 20000
 echo "ok: ENOSPC and EIO on -o, --output-dir and the run file; a shrinking input, plain (small and large), gzip and tar"
